@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from compliance.models import AccessEvent
+
+
+class AccessLogFilterForm(forms.Form):
+    user = forms.CharField(label=_("User"), required=False)
+    target_type = forms.CharField(label=_("Object type"), required=False, help_text=_("e.g. media_processing.recording"))
+    target_id = forms.CharField(label=_("Object id"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+    def filtered(self) -> QuerySet[AccessEvent]:
+        events = AccessEvent.objects.all()
+        if not self.is_bound or not self.is_valid():
+            return events
+        data = self.cleaned_data
+        if data["user"]:
+            events = events.filter(actor_username__iexact=data["user"])
+        if data["target_type"]:
+            events = events.filter(target_type=data["target_type"])
+        if data["target_id"]:
+            events = events.filter(target_id=data["target_id"])
+        # Dates are the organisation's local dates: a day is midnight to midnight there.
+        if data["date_from"]:
+            events = events.filter(timestamp__gte=_local_midnight(data["date_from"]))
+        if data["date_to"]:
+            events = events.filter(timestamp__lt=_local_midnight(data["date_to"] + dt.timedelta(days=1)))
+        return events
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())

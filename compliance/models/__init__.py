@@ -1,0 +1,5 @@
+from compliance.models.access_log import AccessEvent, AccessLogHead
+from compliance.models.jobs import JobRun, JobStatus
+from compliance.models.organisation import Organisation
+
+__all__ = ["AccessEvent", "AccessLogHead", "JobRun", "JobStatus", "Organisation"]

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from compliance.views import access_log, dashboard, jobs, retention
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("health/", dashboard.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("access-log/", access_log.access_log, name="access_log"),
+    path("access-log/verify/", access_log.access_log_verify, name="access_log_verify"),
+    path("retention/", retention.retention, name="retention"),
+    path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/cancel/", jobs.job_cancel_view, name="job_cancel"),
+    path("footage/", include("media_processing.urls")),
+    path("dsar/", include("dsar.urls")),
+    path("dpia/", include("dpia.urls")),
+    path("admin/rq/", include("django_rq.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Obscura"
+admin.site.site_title = "Obscura"

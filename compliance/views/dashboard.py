@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from compliance.models import AccessEvent, JobRun, Organisation
+from compliance.roles import ROLE_LABELS, user_roles
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    jobs = JobRun.objects.select_related("started_by")
+    if not user.has_perm("compliance.view_jobrun"):
+        jobs = jobs.filter(started_by=user)
+    context = {
+        "organisation": Organisation.current(),
+        "roles": [ROLE_LABELS[role] for role in user_roles(user)],
+        "jobs": jobs[:8],
+        "disk": _disk_usage(),
+    }
+    if user.has_perm("compliance.view_accessevent"):
+        week_ago = timezone.now() - timedelta(days=7)
+        context["access_events_week"] = AccessEvent.objects.filter(timestamp__gte=week_ago).count()
+    return render(request, "compliance/dashboard.html", context)
+
+
+def _disk_usage() -> dict[str, float]:
+    folder = Path(settings.MEDIA_ROOT)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # not created yet: measure the disk it will be created on
+    usage = shutil.disk_usage(folder)
+    return {
+        "free_gib": usage.free / 2**30,
+        "total_gib": usage.total / 2**30,
+        "used_percent": round(100 * usage.used / usage.total) if usage.total else 0,
+    }
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: answers without a session, reveals nothing."""
+    return JsonResponse({"status": "ok"})
