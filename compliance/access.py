@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from compliance.models import JobRun
 
@@ -48,3 +49,12 @@ def access_job_cancel(user: Any, pk: int) -> JobRun:
     if job.started_by_id != user.pk and not user.has_perm("compliance.change_jobrun"):
         raise PermissionDenied
     return job
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, trusting only as many X-Forwarded-For hops as there are proxies."""
+    if settings.PROXY_COUNT:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= settings.PROXY_COUNT:
+            return hops[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")

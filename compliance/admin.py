@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from compliance.models import AccessEvent, JobRun, Organisation
@@ -46,3 +48,18 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RoleAwareUserAdmin(UserAdmin):
+    """Administrators who are not superusers manage accounts and roles, but cannot make
+    anyone (themselves included) a superuser or hand out individual permissions."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "user_permissions")
+
+
+admin.site.unregister(User)
+admin.site.register(User, RoleAwareUserAdmin)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from compliance.models import AccessEvent
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form without autofocus on the user name: focus starts at the top of
+    the page, so the first Tab reaches the skip link and a screen reader starts at the heading."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False)
-    target_type = forms.CharField(label=_("Object type"), required=False, help_text=_("e.g. media_processing.recording"))
+    target_type = forms.CharField(
+        label=_("Object type"), required=False, help_text=_("e.g. media_processing.recording")
+    )
     target_id = forms.CharField(label=_("Object id"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -31,7 +31,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment (scripts/run does this for "
             "the embedded set-up), or set DEBUG=True for local development."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105 (DEBUG only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -124,7 +124,10 @@ AXES_COOLOFF_TIME = env_int("OBSCURA_LOGIN_COOLOFF_MINUTES", 60, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("OBSCURA_PROXY_COUNT", 0)
+# How many reverse proxies stand in front of the app; their X-Forwarded-For entries are
+# trusted to find the client's address (login throttling, access log).
+PROXY_COUNT = env_int("OBSCURA_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "compliance.access.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
@@ -158,6 +161,11 @@ RQ_SHOW_ADMIN_LINK = True
 # than JOB_ABANDONED_AFTER is marked failed, whatever killed its worker.
 JOB_HEARTBEAT_SECONDS = env_int("OBSCURA_JOB_HEARTBEAT_SECONDS", 10, minimum=1)
 JOB_ABANDONED_AFTER_SECONDS = env_int("OBSCURA_JOB_ABANDONED_AFTER_SECONDS", 60, minimum=2)
+if JOB_ABANDONED_AFTER_SECONDS < 2 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "OBSCURA_JOB_ABANDONED_AFTER_SECONDS must be at least twice OBSCURA_JOB_HEARTBEAT_SECONDS, "
+        "or live jobs would be marked abandoned."
+    )
 
 FFMPEG_BINARY = env_str("OBSCURA_FFMPEG", "ffmpeg")
 FFPROBE_BINARY = env_str("OBSCURA_FFPROBE", "ffprobe")

@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from compliance.forms import LoginForm
 from compliance.views import access_log, dashboard, jobs, retention
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("health/", dashboard.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -19,7 +24,6 @@ urlpatterns = [
     path("footage/", include("media_processing.urls")),
     path("dsar/", include("dsar.urls")),
     path("dpia/", include("dpia.urls")),
-    path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,3 +12,6 @@ class Rights(models.Model):
             ("view_dpia", _("Can view impact assessments")),
             ("edit_dpia", _("Can edit impact assessments")),
         )
+
+    def __str__(self) -> str:
+        return self._meta.app_label

@@ -12,3 +12,6 @@ class Rights(models.Model):
             ("view_dsar", _("Can view data subject requests")),
             ("handle_dsar", _("Can handle data subject requests")),
         )
+
+    def __str__(self) -> str:
+        return self._meta.app_label

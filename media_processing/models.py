@@ -12,3 +12,6 @@ class Rights(models.Model):
             ("view_footage", _("Can view footage")),
             ("manage_footage", _("Can add and change cameras and footage")),
         )
+
+    def __str__(self) -> str:
+        return self._meta.app_label

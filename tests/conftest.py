@@ -69,3 +69,13 @@ def database_env() -> dict[str, str]:
             f"{settings_dict['PORT']}/{settings_dict['NAME']}"
         )
     return env
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests (those that start workers or threads) end with a flush that
+    would also wipe the rows data migrations create (roles, the chain head); reloading
+    them keeps every later test on a database as migrations left it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)

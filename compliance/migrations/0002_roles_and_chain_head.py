@@ -15,7 +15,7 @@ def create_roles_and_rows(apps, schema_editor):
         "accessevent",
         {
             "view_accessevent": ("Can view access event", (DPO, AUDITOR)),
-            "verify_access_log": ("Can verify the access log chain", (DPO, AUDITOR, ADMIN)),
+            "verify_access_log": ("Can verify the access log chain", (DPO, AUDITOR)),
         },
     )
     grant(

@@ -75,3 +75,6 @@ class AccessLogHead(models.Model):
 
     class Meta:
         verbose_name = _("access log head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"

@@ -19,7 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     jobs = JobRun.objects.select_related("started_by")
     if not user.has_perm("compliance.view_jobrun"):
-        jobs = jobs.filter(started_by=user)
+        jobs = jobs.filter(started_by_id=user.pk)
     context = {
         "organisation": Organisation.current(),
         "roles": [ROLE_LABELS[role] for role in user_roles(user)],

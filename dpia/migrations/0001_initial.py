@@ -4,22 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Rights',
+            name="Rights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ],
             options={
-                'permissions': (('view_dpia', 'Can view impact assessments'), ('edit_dpia', 'Can edit impact assessments')),
-                'managed': False,
-                'default_permissions': (),
+                "permissions": (
+                    ("view_dpia", "Can view impact assessments"),
+                    ("edit_dpia", "Can edit impact assessments"),
+                ),
+                "managed": False,
+                "default_permissions": (),
             },
         ),
     ]

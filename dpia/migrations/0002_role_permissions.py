@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from compliance.roles import ADMIN, AUDITOR, DPO, DSAR_HANDLER, grant
+from compliance.roles import ADMIN, AUDITOR, DPO, grant
 
 
 def grant_roles(apps, schema_editor):
@@ -9,7 +9,14 @@ def grant_roles(apps, schema_editor):
         "dpia",
         "rights",
         {
-            "view_dpia": ("Can view impact assessments", (DPO, ADMIN, AUDITOR,)),
+            "view_dpia": (
+                "Can view impact assessments",
+                (
+                    DPO,
+                    ADMIN,
+                    AUDITOR,
+                ),
+            ),
             "edit_dpia": ("Can edit impact assessments", (DPO,)),
         },
     )

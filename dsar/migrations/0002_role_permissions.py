@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from compliance.roles import ADMIN, AUDITOR, DPO, DSAR_HANDLER, grant
+from compliance.roles import AUDITOR, DPO, DSAR_HANDLER, grant
 
 
 def grant_roles(apps, schema_editor):
@@ -9,8 +9,21 @@ def grant_roles(apps, schema_editor):
         "dsar",
         "rights",
         {
-            "view_dsar": ("Can view data subject requests", (DPO, DSAR_HANDLER, AUDITOR,)),
-            "handle_dsar": ("Can handle data subject requests", (DPO, DSAR_HANDLER,)),
+            "view_dsar": (
+                "Can view data subject requests",
+                (
+                    DPO,
+                    DSAR_HANDLER,
+                    AUDITOR,
+                ),
+            ),
+            "handle_dsar": (
+                "Can handle data subject requests",
+                (
+                    DPO,
+                    DSAR_HANDLER,
+                ),
+            ),
         },
     )
 

@@ -9,7 +9,15 @@ def grant_roles(apps, schema_editor):
         "media_processing",
         "rights",
         {
-            "view_footage": ("Can view footage", (DPO, DSAR_HANDLER, ADMIN, AUDITOR,)),
+            "view_footage": (
+                "Can view footage",
+                (
+                    DPO,
+                    DSAR_HANDLER,
+                    ADMIN,
+                    AUDITOR,
+                ),
+            ),
             "manage_footage": ("Can add and change cameras and footage", (ADMIN,)),
         },
     )
