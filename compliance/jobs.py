@@ -8,6 +8,7 @@ someone cancels it (raised for it by `progress`).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import traceback
@@ -29,14 +30,18 @@ from compliance.models import JobRun, JobStatus
 
 logger = logging.getLogger(__name__)
 
+
 class JobError(Exception):
     """A failure whose message tells a person what went wrong and what to do."""
+
 
 class JobCancelled(Exception):
     pass
 
+
 class ProgressCallback(Protocol):
     def __call__(self, percent: float, message: str = "") -> None: ...
+
 
 def start_job(
     *,
@@ -61,14 +66,24 @@ def start_job(
     transaction.on_commit(lambda: _enqueue(job.pk, queue))
     return job
 
+
 def _enqueue(job_pk: int, queue: str) -> None:
     try:
-        rq_job = django_rq.get_queue(queue).enqueue(execute, job_pk, job_timeout=settings.RQ_QUEUES[queue].get("DEFAULT_TIMEOUT"))
+        # "auto": this already runs after the commit; django-rq's own on_commit deferral would
+        # return None instead of the job wherever callbacks run inside an atomic block (tests).
+        rq_job = django_rq.get_queue(queue, commit_mode="auto").enqueue(
+            execute, job_pk, job_timeout=settings.RQ_QUEUES[queue].get("DEFAULT_TIMEOUT")
+        )
     except RedisError:
         logger.exception("Could not enqueue job %s", job_pk)
-        _finish(job_pk, JobStatus.FAILED, error=_("The job queue (Redis) could not be reached. Ask an administrator to start it, then try again."))
+        _finish(
+            job_pk,
+            JobStatus.FAILED,
+            error=_("The job queue (Redis) could not be reached. Ask an administrator to start it, then try again."),
+        )
         return
     JobRun.objects.filter(pk=job_pk, rq_job_id="").update(rq_job_id=rq_job.id)
+
 
 def execute(job_pk: int) -> None:
     """The RQ entry point: run the row's task and record how it ended."""
@@ -96,9 +111,15 @@ def execute(job_pk: int) -> None:
             trace=traceback.format_exc(),
         )
     else:
+        try:
+            json.dumps(result)
+        except (TypeError, ValueError):
+            logger.error("Job %s returned a result that cannot be stored: %r", job_pk, result)
+            result = None
         _finish(job_pk, JobStatus.SUCCEEDED, message=_("Done"), result=result)
     finally:
         heartbeat.stop()
+
 
 def _finish(
     job_pk: int, status: str, *, message: str = "", error: str = "", trace: str = "", result: Any = None
@@ -111,15 +132,18 @@ def _finish(
         fields["result"] = result
     JobRun.objects.filter(pk=job_pk).update(**fields)
 
+
 def _progress_for(job_pk: int) -> ProgressCallback:
     def progress(percent: float, message: str = "") -> None:
-        JobRun.objects.filter(pk=job_pk).update(
-            progress=max(0, min(100, int(percent))), message=message[:300], heartbeat_at=timezone.now()
-        )
+        fields: dict[str, Any] = {"progress": max(0, min(100, int(percent))), "heartbeat_at": timezone.now()}
+        if message:  # a bare progress(percent) keeps the message the person is reading
+            fields["message"] = message[:300]
+        JobRun.objects.filter(pk=job_pk).update(**fields)
         if JobRun.objects.filter(pk=job_pk, cancel_requested=True).exists():
             raise JobCancelled
 
     return progress
+
 
 class _Heartbeat:
     """Touches the row from a side thread, so a long step without progress calls is
@@ -144,6 +168,7 @@ class _Heartbeat:
         finally:
             connection.close()
 
+
 def job_cancel(*, job: JobRun) -> None:
     """Stop a queued job at once; ask a running one to stop at its next progress report."""
     with transaction.atomic():
@@ -151,9 +176,8 @@ def job_cancel(*, job: JobRun) -> None:
             status=JobStatus.CANCELLED, finished_at=timezone.now(), message=_("Cancelled before it started")
         ):
             return
-        JobRun.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
-            cancel_requested=True, message=_("Stopping…")
-        )
+        JobRun.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(cancel_requested=True, message=_("Stopping…"))
+
 
 def reap_abandoned_jobs(now: Any = None) -> int:
     """Mark failed the rows whose worker died (no heartbeat) or whose queue entry vanished.
@@ -171,14 +195,16 @@ def reap_abandoned_jobs(now: Any = None) -> int:
             "out of memory. Start the job again; if it keeps failing, ask an administrator to check the workers."
         ),
     )
-    for job in JobRun.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff).exclude(rq_job_id=""):
-        if _queue_lost(job):
+    for job in JobRun.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff):
+        # No RQ id yet after the cutoff: the process died between commit and enqueue.
+        if not job.rq_job_id or _queue_lost(job):
             reaped += JobRun.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
                 status=JobStatus.FAILED,
                 finished_at=now,
                 error=_("This job was lost from the job queue, probably by a Redis restart. Start it again."),
             )
     return reaped
+
 
 def _queue_lost(job: JobRun) -> bool:
     try:
@@ -188,4 +214,3 @@ def _queue_lost(job: JobRun) -> bool:
     except RedisError:
         return False  # Redis down: the job may still be there; decide when it is back.
     return rq_job.get_status() in ("failed", "stopped", "canceled")
-
