@@ -89,7 +89,7 @@ TEMPLATES = [
 
 # Database: SQLite in the data folder unless DATABASE_URL names another server.
 _default_sqlite = f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", "") or _default_sqlite, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take the write lock at BEGIN, so concurrent
     # writers (web, workers) queue up instead of failing when they upgrade a read lock.

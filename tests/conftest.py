@@ -60,7 +60,7 @@ def database_env() -> dict[str, str]:
     from django.db import connection
 
     settings_dict = connection.settings_dict
-    env = dict(os.environ)
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{settings_dict['NAME']}"
     else:
@@ -71,11 +71,25 @@ def database_env() -> dict[str, str]:
     return env
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Transactional tests (those that start workers or threads) end with a flush that
-    would also wipe the rows data migrations create (roles, the chain head); reloading
-    them keeps every later test on a database as migrations left it."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
+# Rows the data migrations create. A transactional test ends with a flush that empties
+# every table, so each database test gets them back before it starts.
+MIGRATION_DATA = (
+    ("compliance.migrations.0002_roles_and_chain_head", "create_roles_and_rows"),
+    ("compliance.migrations.0003_admin_role_rights", "grant_admin"),
+    ("media_processing.migrations.0002_role_permissions", "grant_roles"),
+    ("dsar.migrations.0002_role_permissions", "grant_roles"),
+    ("dpia.migrations.0002_role_permissions", "grant_roles"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
