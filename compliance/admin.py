@@ -1,11 +1,13 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from compliance.models import AccessEvent, JobRun, Organisation
+from compliance.api_tokens import api_token_create, api_token_revoke
+from compliance.models import AccessEvent, ApiToken, JobRun, Organisation
 
 
 @admin.register(Organisation)
@@ -48,6 +50,35 @@ class JobRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Adding a token shows its secret once; afterwards only its first characters are known."""
+
+    list_display = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*self.readonly_fields, "name", "user") if obj is not None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if change:
+            return
+        token, secret = api_token_create(user=obj.user, name=obj.name)
+        obj.pk, obj.prefix, obj.digest, obj.created_at = token.pk, token.prefix, token.digest, token.created_at
+        obj._state.adding = False
+        messages.warning(request, _("Copy this token now; it is not shown again: %(secret)s") % {"secret": secret})
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset:
+            api_token_revoke(token=token)
 
 
 class RoleAwareUserAdmin(UserAdmin):

@@ -51,8 +51,13 @@ def start_job(
     subject: models.Model | None = None,
     started_by: Any = None,
     queue: str = "default",
+    enqueue: bool = True,
 ) -> JobRun:
-    """Create the job row now and enqueue the work once the surrounding transaction commits."""
+    """Create the job row now and enqueue the work once the surrounding transaction commits.
+
+    With `enqueue=False` the caller runs it in its own process with `execute(job.pk)`
+    (management commands that print results), and the row records it all the same.
+    """
     import_string(task)  # fail here, in the caller, on a wrong dotted path
     job = JobRun.objects.create(
         kind=kind,
@@ -63,7 +68,8 @@ def start_job(
         started_by=started_by if getattr(started_by, "is_authenticated", False) else None,
         message=_("Waiting for a worker"),
     )
-    transaction.on_commit(lambda: _enqueue(job.pk, queue))
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(job.pk, queue))
     return job
 
 
@@ -87,7 +93,8 @@ def _enqueue(job_pk: int, queue: str) -> None:
 
 def execute(job_pk: int) -> None:
     """The RQ entry point: run the row's task and record how it ended."""
-    close_old_connections()
+    if not connection.in_atomic_block:  # run inline inside a caller's transaction: keep it
+        close_old_connections()
     started = JobRun.objects.filter(pk=job_pk, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), message=_("Started")
     )

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_rq",
+    "rest_framework",
+    "drf_spectacular",
     "compliance.apps.ComplianceConfig",
     "media_processing.apps.MediaProcessingConfig",
     "dsar.apps.DsarConfig",
@@ -149,7 +151,12 @@ STORAGES = {
 }
 # Serve straight from the source folders too, so a missed collectstatic never breaks pages.
 WHITENOISE_USE_FINDERS = True
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads go straight to disk in the data folder (same file system as the media, so the
+# finished file is moved, not copied); multi-gigabyte files never sit in memory.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp" / "uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_HANDLERS = ["media_processing.uploads.LimitedTemporaryFileUploadHandler"]
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {
@@ -175,6 +182,37 @@ FACE_MODEL_PATH = env_str("OBSCURA_FACE_MODEL", "")
 FACE_MODEL_SHA256 = env_str(
     "OBSCURA_FACE_MODEL_SHA256", "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc"
 )
+
+# Ingestion. Files beyond these limits are refused with a reason, before any decoding.
+MAX_FILE_BYTES = env_int("OBSCURA_MAX_FILE_MB", 20 * 1024, minimum=1) * 1024 * 1024
+MAX_PIXELS = env_int("OBSCURA_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+MAX_DURATION_SECONDS = env_int("OBSCURA_MAX_DURATION_HOURS", 24, minimum=1) * 3600
+# Each ffmpeg/ffprobe run is bounded in memory and time, so a hostile file cannot take the host down.
+TOOL_MEMORY_BYTES = env_int("OBSCURA_TOOL_MEMORY_MB", 4096, minimum=256) * 1024 * 1024
+PROBE_TIMEOUT_SECONDS = env_int("OBSCURA_PROBE_TIMEOUT_SECONDS", 60, minimum=1)
+# Watched import folders must sit under this root; failed files of other paths wait in quarantine.
+IMPORT_ROOT = Path(env_str("OBSCURA_IMPORT_ROOT", str(DATA_DIR / "import")))
+QUARANTINE_DIR = Path(env_str("OBSCURA_QUARANTINE_DIR", str(DATA_DIR / "quarantine")))
+# A file in an import folder is taken once it has not changed for this long (still being written otherwise).
+IMPORT_SETTLE_SECONDS = env_int("OBSCURA_IMPORT_SETTLE_SECONDS", 10, minimum=0)
+# After giving a reason, a person may play or download that raw recording for this long.
+RAW_ACCESS_MINUTES = env_int("OBSCURA_RAW_ACCESS_MINUTES", 30, minimum=1)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["compliance.api_tokens.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.MultiPartParser", "rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Obscura API",
+    "DESCRIPTION": "Push footage from a video management system. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "obscura@localhost")

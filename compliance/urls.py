@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from compliance.forms import LoginForm
 from compliance.views import access_log, dashboard, jobs, retention
@@ -24,6 +26,8 @@ urlpatterns = [
     path("footage/", include("media_processing.urls")),
     path("dsar/", include("dsar.urls")),
     path("dpia/", include("dpia.urls")),
+    path("api/v1/", include("media_processing.api")),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
     path("admin/", admin.site.urls),
 ]
 

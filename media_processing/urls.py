@@ -1,8 +1,24 @@
 from django.urls import path
 
-from media_processing import views
+from media_processing.views import cameras, clips, masks, recordings, search, upload
 
 app_name = "media_processing"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", cameras.index, name="index"),
+    path("sites/add/", cameras.site_add, name="site_add"),
+    path("cameras/add/", cameras.camera_add, name="camera_add"),
+    path("cameras/<int:pk>/", cameras.camera_detail, name="camera"),
+    path("cameras/<int:pk>/edit/", cameras.camera_edit, name="camera_edit"),
+    path("cameras/<int:pk>/masks/", masks.camera_masks, name="camera_masks"),
+    path("cameras/<int:pk>/masks/frame.jpg", masks.camera_frame, name="camera_frame"),
+    path("cameras/<int:pk>/clip/", clips.clip_create, name="clip_create"),
+    path("recordings/<int:pk>/", recordings.recording_detail, name="recording"),
+    path("recordings/<int:pk>/access/", recordings.recording_access, name="recording_access"),
+    path("recordings/<int:pk>/stream/", recordings.recording_stream, name="recording_stream"),
+    path("recordings/<int:pk>/download/", recordings.recording_download, name="recording_download"),
+    path("upload/", upload.upload, name="upload"),
+    path("upload/file/", upload.upload_file, name="upload_file"),
+    path("search/", search.search, name="search"),
+    path("clips/<int:pk>/", clips.clip_detail, name="clip"),
+    path("clips/<int:pk>/download/", clips.clip_download, name="clip_download"),
 ]

@@ -55,6 +55,19 @@ def outsider(make_user: Callable[..., Any]) -> Any:
     return make_user("olaf-outsider", None)
 
 
+@pytest.fixture
+def media_dirs(settings: Any, tmp_path: Any) -> Any:
+    """Media, incoming files, import folders and quarantine of this test, under tmp_path."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+    settings.IMPORT_ROOT = tmp_path / "import"
+    settings.QUARANTINE_DIR = tmp_path / "quarantine"
+    settings.IMPORT_SETTLE_SECONDS = 0
+    for folder in ("media", "data", "import", "quarantine"):
+        (tmp_path / folder).mkdir()
+    return tmp_path
+
+
 def database_env() -> dict[str, str]:
     """Environment for a child process (worker, manage.py) that must use the test database."""
     from django.db import connection
@@ -76,6 +89,7 @@ def database_env() -> dict[str, str]:
 MIGRATION_DATA = (
     ("compliance.migrations.0002_roles_and_chain_head", "create_roles_and_rows"),
     ("compliance.migrations.0003_admin_role_rights", "grant_admin"),
+    ("compliance.migrations.0004_api_tokens", "grant_tokens"),
     ("media_processing.migrations.0002_role_permissions", "grant_roles"),
     ("dsar.migrations.0002_role_permissions", "grant_roles"),
     ("dpia.migrations.0002_role_permissions", "grant_roles"),

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from compliance.jobs import start_job
+from media_processing.models import Clip
+from tests.support.footage import make_camera, make_recording
 
 ROLES = ("dpo", "handler", "admin_role", "auditor", "outsider", "anonymous")
 LOGIN = "login"  # a redirect to the login page
@@ -22,6 +26,8 @@ ALL = dict.fromkeys(ROLES[:-1], 200) | {"anonymous": LOGIN}
 def only(allowed: tuple[str, ...], status: int = 200, refused: int = 403) -> dict[str, Any]:
     return {role: status if role in allowed else refused for role in ROLES[:-1]} | {"anonymous": LOGIN}
 
+
+FOOTAGE = ("dpo", "handler", "admin_role", "auditor")  # media_processing.view_footage
 
 # URL name -> (method, expected answer per role)
 EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -37,9 +43,33 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     # The job was started by the DPO: others who may not see every job must not learn it exists.
     "job_progress": ("GET", only(("dpo", "admin_role", "auditor"), refused=404)),
     "job_cancel": ("POST", only(("dpo", "admin_role"), refused=404) | {"auditor": 403}),
-    "media_processing:index": ("GET", only(("dpo", "handler", "admin_role", "auditor"))),
+    "media_processing:index": ("GET", only(FOOTAGE)),
+    "media_processing:site_add": ("GET", only(("admin_role",))),
+    "media_processing:camera_add": ("GET", only(("admin_role",))),
+    "media_processing:camera": ("GET", only(FOOTAGE)),
+    "media_processing:camera_edit": ("GET", only(("admin_role",))),
+    "media_processing:camera_masks": ("GET", only(("admin_role",))),
+    # A frame is served only after the mask editor logged the view in this session.
+    "media_processing:camera_frame": ("GET", only(("admin_role",), status=404)),
+    # An empty clip request shows the search again with the form's errors.
+    "media_processing:clip_create": ("POST", only(FOOTAGE)),
+    "media_processing:recording": ("GET", only(FOOTAGE)),
+    "media_processing:recording_access": ("GET", only(FOOTAGE)),
+    # Raw footage only after a reason was given in this session: refused to every role here.
+    "media_processing:recording_stream": ("GET", only(())),
+    "media_processing:recording_download": ("GET", only(())),
+    "media_processing:upload": ("GET", only(("admin_role",))),
+    "media_processing:upload_file": ("POST", only(("admin_role",), status=400)),  # no file sent
+    "media_processing:search": ("GET", only(FOOTAGE)),
+    "media_processing:clip": ("GET", only(FOOTAGE)),
+    "media_processing:clip_download": ("GET", only(FOOTAGE, status=404)),  # the clip is still being cut
     "dsar:index": ("GET", only(("dpo", "handler", "auditor"))),
     "dpia:index": ("GET", only(("dpo", "admin_role", "auditor"))),
+    # The API takes tokens only, never the session cookie: everyone without a token gets 401.
+    "api:cameras": ("GET", dict.fromkeys(ROLES, 401)),
+    "api:recording_upload": ("POST", dict.fromkeys(ROLES, 401)),
+    "api:recording": ("GET", dict.fromkeys(ROLES, 401)),
+    "api_schema": ("GET", dict.fromkeys(ROLES, 200)),
 }
 
 # Django's admin and the RQ dashboard: staff only, everyone else is sent to log in.
@@ -66,6 +96,7 @@ ADMIN_REFUSED = {
     "admin:compliance_accessevent_add",
     "admin:compliance_accessevent_delete",
     "admin:compliance_jobrun_add",
+    "admin:compliance_apitoken_delete",  # tokens are revoked, never deleted: their use stays traceable
     "admin:compliance_jobrun_delete",
     "admin:compliance_organisation_add",
     "admin:compliance_organisation_delete",
@@ -103,7 +134,22 @@ def url_for(name: str, users: dict[str, Any]) -> str:
     if name in ("job_progress", "job_cancel"):
         job = start_job(kind="access_log.verify", task="compliance.tasks.verify_access_log", started_by=users["dpo"])
         return reverse(name, kwargs={"pk": job.pk})
+    if name == "api:recording":
+        return reverse(name, kwargs={"pk": 1})
+    if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
+        return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
+
+
+def footage_pk(name: str) -> int:
+    """The camera, recording or clip a footage URL is about."""
+    camera = make_camera()
+    if name.startswith("media_processing:recording"):
+        return make_recording(camera, timezone.now() - timedelta(hours=1), 60).pk
+    if name.startswith("media_processing:clip") and name != "media_processing:clip_create":
+        now = timezone.now()
+        return Clip.objects.create(camera=camera, requested_start=now, requested_end=now, reason="Test").pk
+    return camera.pk
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,5 +1,6 @@
 from compliance.models.access_log import AccessEvent, AccessLogHead
+from compliance.models.api_tokens import ApiToken
 from compliance.models.jobs import JobRun, JobStatus
 from compliance.models.organisation import Organisation
 
-__all__ = ["AccessEvent", "AccessLogHead", "JobRun", "JobStatus", "Organisation"]
+__all__ = ["AccessEvent", "AccessLogHead", "ApiToken", "JobRun", "JobStatus", "Organisation"]

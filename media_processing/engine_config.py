@@ -1,0 +1,41 @@
+"""The media engine's tools and limits, from the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from media_processing.engine.limits import Limits
+from media_processing.engine.tools import Tools
+
+
+def tools() -> Tools:
+    return Tools(
+        ffmpeg=settings.FFMPEG_BINARY,
+        ffprobe=settings.FFPROBE_BINARY,
+        probe_timeout_s=settings.PROBE_TIMEOUT_SECONDS,
+        memory_bytes=settings.TOOL_MEMORY_BYTES,
+    )
+
+
+def limits() -> Limits:
+    return Limits(
+        max_file_bytes=settings.MAX_FILE_BYTES,
+        max_pixels=settings.MAX_PIXELS,
+        max_duration_s=settings.MAX_DURATION_SECONDS,
+    )
+
+
+def media_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def work_root() -> Path:
+    """Scratch space on the media file system, so finished files are renamed into place."""
+    return media_root() / "tmp"
+
+
+def incoming_root() -> Path:
+    """Originals waiting for their ingestion job (same file system as uploads)."""
+    return Path(settings.DATA_DIR) / "incoming"

@@ -1,0 +1,1 @@
+"""Use cases of the footage library; the one place that writes its rows."""

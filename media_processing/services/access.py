@@ -1,0 +1,35 @@
+"""Raw footage is shown only after a reason is given, and every such view is logged."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from compliance.access_log import record_access
+from media_processing.models import Recording
+
+SESSION_KEY = "raw_footage_access"
+ACTIONS = ("footage.view", "footage.download")
+
+
+def raw_access_grant(
+    *, session: Any, user: Any, recording: Recording, action: str, reason: str, reference: str = "", ip: str | None
+) -> None:
+    """Write the access event, then let this session play or download the recording
+    for RAW_ACCESS_MINUTES without asking again (a player makes many range requests)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    full_reason = f"{reason} [{reference}]" if reference else reason
+    with transaction.atomic():
+        record_access(actor=user, action=action, target=recording, reason=full_reason, ip=ip)
+    grants = dict(session.get(SESSION_KEY, {}))
+    grants[f"{action}:{recording.pk}"] = time.time() + settings.RAW_ACCESS_MINUTES * 60
+    session[SESSION_KEY] = {key: expiry for key, expiry in grants.items() if expiry > time.time()}
+
+
+def raw_access_granted(*, session: Any, recording: Recording, action: str) -> bool:
+    expiry = session.get(SESSION_KEY, {}).get(f"{action}:{recording.pk}")
+    return expiry is not None and expiry > time.time()

@@ -1,0 +1,1 @@
+"""The footage pages, one module per sub-domain; `streaming` serves files by range."""
