@@ -187,6 +187,7 @@ FACE_MODEL_SHA256 = env_str(
 MAX_FILE_BYTES = env_int("OBSCURA_MAX_FILE_MB", 20 * 1024, minimum=1) * 1024 * 1024
 MAX_PIXELS = env_int("OBSCURA_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
 MAX_DURATION_SECONDS = env_int("OBSCURA_MAX_DURATION_HOURS", 24, minimum=1) * 3600
+MIN_PICTURE_SIDE = env_int("OBSCURA_MIN_PICTURE_SIDE", 16, minimum=1)
 # Each ffmpeg/ffprobe run is bounded in memory and time, so a hostile file cannot take the host down.
 TOOL_MEMORY_BYTES = env_int("OBSCURA_TOOL_MEMORY_MB", 4096, minimum=256) * 1024 * 1024
 PROBE_TIMEOUT_SECONDS = env_int("OBSCURA_PROBE_TIMEOUT_SECONDS", 60, minimum=1)

@@ -4,7 +4,6 @@ described by the OpenAPI schema at /api/schema/."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -16,9 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from media_processing.ingest.timing import as_utc
 from media_processing.models import Camera, Recording, RecordingSource
-from media_processing.services.ingest import recording_ingest_start, recording_receive
+from media_processing.services.ingest import recording_accept_upload
 
 
 class CanManageFootage(permissions.BasePermission):
@@ -99,16 +97,9 @@ class RecordingUpload(APIView):
         upload = serializer.validated_data["file"]
         camera: Camera = serializer.validated_data["camera"]
         start: datetime | None = serializer.validated_data.get("start")
-        recording = recording_receive(
-            camera=camera,
-            source=RecordingSource.API,
-            path=Path(upload.temporary_file_path()),
-            original_name=upload.name,
-            take=True,
-            requested_start=as_utc(start, camera.time_zone) if start else None,
-            user=request.user,
+        recording, job = recording_accept_upload(
+            camera=camera, upload=upload, source=RecordingSource.API, start=start, user=request.user
         )
-        job = recording_ingest_start(recording=recording, user=request.user)
         body = {
             "recording": recording.pk,
             "status": recording.status,

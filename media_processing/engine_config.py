@@ -24,6 +24,7 @@ def limits() -> Limits:
         max_file_bytes=settings.MAX_FILE_BYTES,
         max_pixels=settings.MAX_PIXELS,
         max_duration_s=settings.MAX_DURATION_SECONDS,
+        min_side=settings.MIN_PICTURE_SIDE,
     )
 
 

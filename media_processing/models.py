@@ -198,6 +198,9 @@ class Recording(models.Model):
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     fps = models.FloatField(_("frames per second"), null=True, blank=True)
     has_audio = models.BooleanField(_("has audio"), default=False)
+    # Codec, picture size and format, audio format: files with equal signatures can be
+    # joined into one clip by stream copy.
+    stream_signature = models.CharField(max_length=200, blank=True)
     metadata_removed = models.JSONField(_("metadata removed"), default=list, blank=True)
     masks_applied = models.BooleanField(_("privacy masks applied"), default=False)
     cropped = models.BooleanField(_("cropped to the region of interest"), default=False)

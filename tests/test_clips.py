@@ -65,3 +65,25 @@ def test_no_footage_no_clip(media_dirs: Path, dpo: Any) -> None:
         )
     with pytest.raises(ClipError, match="after its start"):
         clip_request(camera=camera, start=T0, end=T0, reason="x", reference="", user=dpo, ip=None)
+
+
+def test_recordings_with_other_video_settings_are_not_joined(media_dirs: Path, tmp_path: Path, dpo: Any) -> None:
+    camera = make_camera("Reconfigured")
+    for number, size in enumerate(("320x240", "640x480")):
+        path = make_video(tmp_path / f"part{number}.mp4", seconds=2, size=size)
+        recording = recording_receive(
+            camera=camera, source=RecordingSource.DEMO, path=path, original_name=path.name, take=True,
+            requested_start=T0 + timedelta(seconds=2 * number),
+        )  # fmt: skip
+        recording_ingest_now(recording=recording)
+        recording.refresh_from_db()
+        assert recording.stream_signature  # recorded at ingestion, compared when cutting
+    clip, job = clip_request(
+        camera=camera, start=T0, end=T0 + timedelta(seconds=4), reason="Check", reference="", user=dpo, ip=None
+    )
+    execute(job.pk)
+    job.refresh_from_db()
+    clip.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "video settings" in job.error
+    assert clip.status == ClipStatus.FAILED and not clip.file
+    assert not list((media_dirs / "media" / "clips").rglob("*.mp4"))

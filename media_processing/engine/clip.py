@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import tempfile
 from collections.abc import Callable
@@ -40,7 +41,12 @@ class ClipResult:
 
 
 def cut_clip(
-    segments: list[Segment], dst: Path, *, tools: Tools, progress: Callable[[float], None] | None = None
+    segments: list[Segment],
+    dst: Path,
+    *,
+    tools: Tools,
+    progress: Callable[[float], None] | None = None,
+    signatures_checked: bool = False,
 ) -> ClipResult:
     """Join the segments, in order, into one MP4 at `dst` by stream copy (no re-encode).
 
@@ -50,10 +56,13 @@ def cut_clip(
     file gives MediaError `unreadable`; a failed run leaves nothing at `dst`. No metadata
     is copied. Returns the clip's duration as measured by ffprobe.
     Raises ValueError for an empty list or times that are not 0 <= start < end.
+    With `signatures_checked`, the caller vouches that every file has the same
+    `media_signature` (recorded at ingestion), which saves probing each file again.
     """
     _check_times(segments)
     _require_files(segments)
-    _require_same_parameters(segments, tools)
+    if not signatures_checked:
+        _require_same_parameters(segments, tools)
     expected = sum(segment.end_s - segment.start_s for segment in segments)
     report = progress or (lambda _fraction: None)
     report(0.0)
@@ -106,6 +115,11 @@ def _require_same_parameters(segments: list[Segment], tools: Tools) -> None:
         )
 
 
+def media_signature(path: Path, *, tools: Tools) -> str:
+    """`stream_signature` of a file as a short string, to store beside a recording."""
+    return json.dumps(stream_signature(ffprobe_json(path, tools=tools)), separators=(",", ":"))
+
+
 def stream_signature(data: dict[str, Any]) -> tuple[object, ...]:
     """What must match for stream-copy concatenation: codec, size and pixel format of the
     first video stream, and codec, rate and channels of the first audio stream."""
@@ -143,7 +157,9 @@ def _command(listing: Path, output: Path, tools: Tools) -> list[str]:
         *("-protocol_whitelist", "file", "-i", tool_path(listing)),
         # 0:V, not 0:v: cover pictures are not footage.
         *("-map", "0:V", "-map", "0:a?", "-c", "copy", "-map_metadata", "-1", "-map_chapters", "-1"),
-        *("-fflags", "+bitexact", "-movflags", "+faststart", "-avoid_negative_ts", "make_zero"),
+        # No +faststart: moving the index to the front rewrites the whole file, and an
+        # evidence copy is downloaded (or played with range requests, which fetch the index).
+        *("-fflags", "+bitexact", "-avoid_negative_ts", "make_zero"),
         *("-f", "mp4", "-y", tool_path(output)),
         *PROGRESS_ARGS,
     )

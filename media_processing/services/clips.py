@@ -70,11 +70,21 @@ def clip_cut(*, clip: Clip, progress: Any = None) -> Clip:
     ]
     if not hits:
         raise ClipError(_("The footage of this period is no longer stored."))
+    signatures = {hit.recording.stream_signature for hit in hits}
+    if len(signatures - {""}) > 1:
+        raise ClipError(
+            _(
+                "The camera's video settings (format or picture size) changed within this period, so its "
+                "recordings cannot be joined into one clip. Request one clip before and one after the change."
+            )
+        )
     segments = [Segment(Path(hit.recording.file.path), hit.from_offset, hit.to_offset) for hit in hits]
     relative = f"clips/{clip.camera_id}/{clip.pk}-{secrets.token_hex(4)}.mp4"
     target = engine_config.media_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    result = cut_clip(segments, target, tools=engine_config.tools(), progress=progress)
+    result = cut_clip(
+        segments, target, tools=engine_config.tools(), progress=progress, signatures_checked="" not in signatures
+    )
     Clip.objects.filter(pk=clip.pk).update(
         file=relative,
         sha256=sha256_file(result.path),

@@ -17,6 +17,7 @@ from compliance.models import JobRun
 from compliance.models.jobs import JOB_KIND_LABELS
 from media_processing import engine_config
 from media_processing.ingest.pipeline import _safe_name
+from media_processing.ingest.timing import as_utc
 from media_processing.models import Camera, Recording, RecordingStatus
 
 INGEST_KIND = "footage.ingest"
@@ -65,6 +66,23 @@ def _place(source: Path, target: Path, *, take: bool) -> None:
         os.link(source, target)  # same file system: instant, and the caller's file is untouched
     except OSError:
         shutil.copyfile(source, target)
+
+
+def recording_accept_upload(
+    *, camera: Camera, upload: Any, source: str, start: datetime | None, user: Any
+) -> tuple[Recording, JobRun]:
+    """Take a file the upload handler streamed to a temporary file (browser or API) and
+    queue its ingestion; a start without a zone is the camera's wall clock."""
+    recording = recording_receive(
+        camera=camera,
+        source=source,
+        path=Path(upload.temporary_file_path()),
+        original_name=upload.name or "",
+        take=True,
+        requested_start=as_utc(start, camera.time_zone) if start else None,
+        user=user,
+    )
+    return recording, recording_ingest_start(recording=recording, user=user)
 
 
 def recording_ingest_start(*, recording: Recording, user: Any = None) -> JobRun:

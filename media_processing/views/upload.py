@@ -3,8 +3,6 @@ the ingestion job the page then follows."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from media_processing.access import access_footage
 from media_processing.forms import UploadForm
-from media_processing.ingest.timing import as_utc
 from media_processing.models import RecordingSource
-from media_processing.services.ingest import recording_ingest_start, recording_receive
+from media_processing.services.ingest import recording_accept_upload
 
 
 def upload(request: HttpRequest) -> HttpResponse:
@@ -66,16 +63,9 @@ def upload_file(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("Choose a file to upload.")}, status=400)
     camera = form.cleaned_data["camera"]
     start = form.cleaned_data["start"]
-    recording = recording_receive(
-        camera=camera,
-        source=RecordingSource.UPLOAD,
-        path=Path(upload.temporary_file_path()),  # type: ignore[attr-defined]
-        original_name=upload.name or "",
-        take=True,
-        requested_start=as_utc(start, camera.time_zone) if start else None,
-        user=request.user,
+    recording, job = recording_accept_upload(
+        camera=camera, upload=upload, source=RecordingSource.UPLOAD, start=start, user=request.user
     )
-    job = recording_ingest_start(recording=recording, user=request.user)
     body = {
         "recording": recording.pk,
         "job": job.pk,

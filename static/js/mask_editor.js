@@ -30,11 +30,26 @@
     status.textContent = text;
   }
 
-  function load() {
+  function isPolygon(polygon) {
+    return (
+      Array.isArray(polygon) &&
+      polygon.every(function (point) {
+        return Array.isArray(point) && typeof point[0] === "number" && typeof point[1] === "number";
+      })
+    );
+  }
+
+  // Only text that can be drawn replaces the state; anything else leaves the last valid version.
+  function load(text) {
     try {
-      var doc = JSON.parse(textarea.value || "{}");
-      state.masks = Array.isArray(doc.masks) ? doc.masks : [];
-      state.roi = Array.isArray(doc.region_of_interest) ? doc.region_of_interest : null;
+      var doc = JSON.parse(text || "{}");
+      var masks = Array.isArray(doc.masks) ? doc.masks : [];
+      var roi = Array.isArray(doc.region_of_interest) ? doc.region_of_interest : null;
+      if (!masks.every(isPolygon) || (roi && !isPolygon(roi))) {
+        return false;
+      }
+      state.masks = masks;
+      state.roi = roi;
       return true;
     } catch (error) {
       return false;
@@ -171,7 +186,7 @@
     radio.addEventListener("change", draw);
   });
   textarea.addEventListener("input", function () {
-    if (load()) {
+    if (load(textarea.value)) {
       redraw();
       say("");
     } else {
@@ -180,6 +195,10 @@
   });
 
   document.getElementById("mask-tools").hidden = false;
-  load();
+  // After a refused save the text is the refused one: show (and build on) the saved polygons.
+  if (!load(textarea.value)) {
+    load(JSON.parse(document.getElementById("mask-saved").textContent));
+    say(texts.invalid);
+  }
   redraw();
 })();

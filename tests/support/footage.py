@@ -4,89 +4,21 @@ engine), and the shared real-world corpus read in place."""
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import shutil
-import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.conf import settings
 
 from media_processing.models import Camera, Recording, RecordingKind, RecordingSource, RecordingStatus, Site
-
-REPO = Path(__file__).resolve().parents[2]
-TESTDATA = Path(os.environ.get("OBSCURA_TESTDATA", REPO.parent / "shared" / "testdata"))
-
-
-def ffmpeg(*args: str) -> None:
-    """Run ffmpeg to make a fixture; fail the test loudly if that goes wrong."""
-    subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-y", *args], check=True, timeout=120)
-
-
-def make_video(
-    path: Path,
-    *,
-    seconds: float = 2,
-    size: str = "320x240",
-    rate: int = 25,
-    audio: bool = True,
-    codec: tuple[str, ...] = ("-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-g", "25"),
-    extra: tuple[str, ...] = (),
-) -> Path:
-    """A test-pattern video (with a sine tone when `audio`), a keyframe every second at 25 fps.
-
-    Each call makes a different file (a random comment tag), since ingestion refuses a
-    file a camera already holds.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    unique = ("-metadata", f"comment=generated test video {secrets.token_hex(4)}")
-    inputs = ["-f", "lavfi", "-i", f"testsrc2=s={size}:r={rate}:d={seconds}"]
-    if audio:
-        inputs += ["-f", "lavfi", "-i", f"sine=f=440:d={seconds}"]
-    audio_codec = ["-c:a", "aac"] if audio and path.suffix in (".mp4", ".mov", ".mkv") else []
-    ffmpeg(*inputs, *codec, *audio_codec, *unique, *extra, str(path))
-    return path
-
-
-def make_white_video(path: Path, *, seconds: float = 1, size: str = "320x240", rate: int = 25) -> Path:
-    """An all-white video without sound, so masked (black) areas are easy to measure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ffmpeg(
-        *("-f", "lavfi", "-i", f"color=c=white:s={size}:r={rate}:d={seconds}"),
-        *("-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "ultrafast", str(path)),
-    )
-    return path
-
-
-def ffprobe(path: Path) -> dict[str, Any]:
-    """ffprobe's view of every stream and the container."""
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-def exiftool(path: Path) -> dict[str, Any]:
-    """All tags exiftool finds, keyed "Family0:Family1:Tag"; skips the test without exiftool."""
-    if shutil.which("exiftool") is None:
-        pytest.skip("exiftool (Debian package libimage-exiftool-perl) is not installed")
-    result = subprocess.run(
-        ["exiftool", "-j", "-G0:1", "-a", "-u", "-ee3", "-charset", "filename=utf8", str(path)],
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
-    data = json.loads(result.stdout or b"[{}]")
-    tags: dict[str, Any] = data[0] if data else {}
-    return tags
+from tests.support.media import (  # noqa: F401 (footage tests import these from here)
+    TESTDATA,
+    exiftool,
+    ffmpeg,
+    ffprobe,
+    make_video,
+    make_white_video,
+)
 
 
 def make_camera(name: str = "Entrance", site: str = "Head office", **fields: Any) -> Camera:

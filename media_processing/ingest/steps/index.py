@@ -8,6 +8,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from media_processing.engine.clip import media_signature
 from media_processing.engine.probe import probe
 from media_processing.engine_config import media_root
 from media_processing.ingest.context import IngestContext
@@ -27,6 +28,7 @@ class IndexStep(IngestStep):
         assert ctx.stored_path is not None and ctx.start is not None
         stored = probe(ctx.stored_path, tools=ctx.tools, limits=ctx.limits)
         is_image = stored.kind == "image"
+        signature = "" if is_image else media_signature(ctx.stored_path, tools=ctx.tools)
         duration = 0.0 if is_image else float(stored.duration_s or 0)
         with transaction.atomic():
             Recording.objects.filter(pk=ctx.recording.pk).update(
@@ -46,6 +48,7 @@ class IndexStep(IngestStep):
                 height=stored.height,
                 fps=None if is_image else stored.fps,
                 has_audio=stored.has_audio,
+                stream_signature=signature,
                 metadata_removed=ctx.removed,
                 masks_applied=ctx.masks_applied,
                 cropped=ctx.cropped,
