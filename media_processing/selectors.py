@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from media_processing.models import Camera, Recording, RecordingKind, RecordingStatus
 
@@ -54,6 +54,16 @@ def recordings_in_window(cameras: Iterable[Camera], start: datetime, end: dateti
     Each camera's clause bounds `start` from below by its longest recording, so the
     database walks only the index range that can overlap the window.
     """
+    cameras = list(cameras)
+    recordings = list(window_queryset(cameras, start, end))
+    # The caller's camera objects, rather than a join that would build one per row.
+    by_pk = {camera.pk: camera for camera in cameras}
+    for recording in recordings:
+        recording.camera = by_pk[recording.camera_id]
+    return recordings
+
+
+def window_queryset(cameras: Sequence[Camera], start: datetime, end: datetime) -> QuerySet[Recording]:
     # Read from the database, not the objects passed in: an ingestion may have just
     # raised a camera's longest recording.
     longest = dict(
@@ -63,12 +73,10 @@ def recordings_in_window(cameras: Iterable[Camera], start: datetime, end: dateti
     for camera_pk, seconds in longest.items():
         clauses |= Q(camera_id=camera_pk, start__gte=start - timedelta(seconds=seconds))
     if not clauses:
-        return []
+        return Recording.objects.none()
     overlapping = Q(end__gt=start) | Q(kind=RecordingKind.IMAGE, start__gte=start)
-    return list(
-        Recording.objects.filter(clauses, overlapping, status=RecordingStatus.READY, start__lt=end)
-        .select_related("camera")
-        .order_by("camera_id", "start", "pk")
+    return Recording.objects.filter(clauses, overlapping, status=RecordingStatus.READY, start__lt=end).order_by(
+        "camera_id", "start", "pk"
     )
 
 
