@@ -10,6 +10,11 @@ Lifecycle of an upload, each step a function of this package:
 5. `apply_masks` - privacy masks and region of interest, applied to the stored copy.
 6. `extract_frame` / `cut_clip` - stills and clips for reviews and access requests.
 
+For redaction: `detection` (CenterFace faces, Haar plates, HOG people, any ONNX
+detector, behind one `Detector` interface), `tracking` (stable anonymous track ids
+with norfair) and `redaction` (irreversible covers, manual boxes). Command line:
+`python -m media_processing.engine detect FILE... --json`.
+
 Every function raises `MediaError` (a message for people, a stable `code`) for input it
 cannot process, and ValueError for invalid arguments. External tools run under
 `Tools` limits (time, memory); `Limits` bounds what is accepted.

@@ -16,6 +16,7 @@ CODES = frozenset(
         "out-of-memory",
         "tool-failed",
         "decode-failed",
+        "model-invalid",
     }
 )
 

@@ -139,19 +139,19 @@ def run_tool(
     tool's last stderr line is in `.detail`, never in the message.
     """
     deadline = time.monotonic() + timeout
-    proc = _start(args, memory_bytes=memory_bytes, what=what)
+    proc = start_tool(args, memory_bytes=memory_bytes, what=what)
     lines: queue.Queue[bytes | None] = queue.Queue()
-    out = _Collector(proc.stdout, lines if on_stdout_line else None, limit=_STDOUT_MAX_BYTES)
-    err = _Collector(proc.stderr, None, limit=_STDERR_KEEP_BYTES, keep_tail=True)
+    out = OutputCollector(proc.stdout, lines if on_stdout_line else None, limit=_STDOUT_MAX_BYTES)
+    err = OutputCollector(proc.stderr, None, limit=_STDERR_KEEP_BYTES, keep_tail=True)
     try:
         if on_stdout_line is not None:
             _pump_lines(lines, on_stdout_line, deadline)
         proc.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise _timeout_error(what, timeout) from None
+        kill_process_group(proc)
+        raise timeout_error(what, timeout) from None
     except BaseException:
-        _kill_group(proc)
+        kill_process_group(proc)
         raise
     finally:
         out.join()
@@ -159,7 +159,7 @@ def run_tool(
     return _finish(args, proc.returncode, out, err, memory_bytes=memory_bytes, what=what)
 
 
-def _start(args: list[str], *, memory_bytes: int | None, what: str) -> subprocess.Popen[bytes]:
+def start_tool(args: list[str], *, memory_bytes: int | None, what: str) -> subprocess.Popen[bytes]:
     try:
         return subprocess.Popen(
             args,
@@ -195,7 +195,7 @@ def _child_limits(memory_bytes: int | None) -> Callable[[], None]:
     return apply
 
 
-class _Collector:
+class OutputCollector:
     """Drains one pipe in a thread so the child never blocks on a full pipe."""
 
     def __init__(
@@ -250,7 +250,7 @@ def _pump_lines(lines: queue.Queue[bytes | None], callback: Callable[[str], None
         callback(line.decode("utf-8", "replace").strip())
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def kill_process_group(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):  # it ended on its own meanwhile
             os.killpg(proc.pid, signal.SIGKILL)
@@ -258,11 +258,11 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _finish(
-    args: list[str], returncode: int, out: _Collector, err: _Collector, *, memory_bytes: int | None, what: str
+    args: list[str], returncode: int, out: OutputCollector, err: OutputCollector, *, memory_bytes: int | None, what: str
 ) -> subprocess.CompletedProcess[bytes]:
     stdout, stderr = bytes(out.data), bytes(err.data)
     if returncode != 0:
-        raise _failure(returncode, stderr, memory_bytes=memory_bytes, what=what)
+        raise tool_failure(returncode, stderr, memory_bytes=memory_bytes, what=what)
     if out.overflowed:
         raise MediaError(
             f"Something went wrong while {what}: the file describes far more content than expected. "
@@ -273,7 +273,7 @@ def _finish(
     return subprocess.CompletedProcess(args, returncode, stdout, stderr)
 
 
-def _failure(returncode: int, stderr: bytes, *, memory_bytes: int | None, what: str) -> MediaError:
+def tool_failure(returncode: int, stderr: bytes, *, memory_bytes: int | None, what: str) -> MediaError:
     detail = last_line(stderr) or f"exit status {returncode}"
     if returncode < 0:
         detail = f"{detail} (stopped by signal {signal.Signals(-returncode).name})"
@@ -297,7 +297,7 @@ def _failure(returncode: int, stderr: bytes, *, memory_bytes: int | None, what: 
     )
 
 
-def _timeout_error(what: str, timeout: float) -> MediaError:
+def timeout_error(what: str, timeout: float) -> MediaError:
     return MediaError(
         f"{_capitalise(what)} took too long and was stopped. The file may be damaged or much longer than "
         "expected; try a shorter or re-exported file.",

