@@ -16,16 +16,12 @@ import numpy as np
 from norfair import Detection
 from norfair import Tracker as NorfairTracker
 
+from .redaction.render import Region
 
-class BoxLike(Protocol):
-    @property
-    def x(self) -> float: ...
-    @property
-    def y(self) -> float: ...
-    @property
-    def w(self) -> float: ...
-    @property
-    def h(self) -> float: ...
+
+class BoxLike(Region, Protocol):
+    """A detection: a region with a score and a label."""
+
     @property
     def score(self) -> float: ...
     @property
