@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from media_processing.engine.detection import Detector, build_detectors
+from media_processing.engine.detection.centerface import CenterFace
 from media_processing.engine.limits import Limits
 from media_processing.engine.tools import Tools
 
@@ -26,6 +28,15 @@ def limits() -> Limits:
         max_duration_s=settings.MAX_DURATION_SECONDS,
         min_side=settings.MIN_PICTURE_SIDE,
     )
+
+
+def detectors() -> list[Detector]:
+    """Faces (the configured CenterFace model, its hash checked) and licence plates."""
+    faces = CenterFace(
+        model_path=Path(settings.FACE_MODEL_PATH) if settings.FACE_MODEL_PATH else None,
+        expected_sha256=settings.FACE_MODEL_SHA256,
+    )
+    return [faces, *build_detectors(faces=False, plates=True)]
 
 
 def media_root() -> Path:

@@ -203,6 +203,9 @@ class Recording(models.Model):
     stream_signature = models.CharField(max_length=200, blank=True)
     metadata_removed = models.JSONField(_("metadata removed"), default=list, blank=True)
     masks_applied = models.BooleanField(_("privacy masks applied"), default=False)
+    redaction = models.JSONField(
+        _("redaction record"), null=True, blank=True, help_text=_("What anonymisation at ingestion did.")
+    )
     cropped = models.BooleanField(_("cropped to the region of interest"), default=False)
     status = models.CharField(
         _("ingest status"), max_length=12, choices=RecordingStatus.choices, default=RecordingStatus.PENDING

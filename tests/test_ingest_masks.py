@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from compliance.models import JobStatus
+from media_processing.engine import Limits, Tools
+from media_processing.engine.detection import load_picture, video_frames
+from media_processing.engine.detection.centerface import CenterFace
 from media_processing.models import Camera, Recording, RecordingSource, RecordingStatus
 from media_processing.services.ingest import recording_ingest_now, recording_receive
 from tests.support.footage import ffprobe, make_camera, make_white_video
+from tests.support.media import ffmpeg, shared_folder
 
 pytestmark = pytest.mark.django_db
 START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
@@ -66,17 +69,38 @@ def test_a_masked_still_image(media_dirs: Path, tmp_path: Path) -> None:
     assert recording.kind == "image" and recording.start == recording.end == START
 
 
-def test_anonymise_at_ingest_never_stores_an_unredacted_copy(media_dirs: Path, tmp_path: Path) -> None:
+def test_anonymise_at_ingest_keeps_only_the_redacted_copy(media_dirs: Path, tmp_path: Path) -> None:
     camera = make_camera("Street", anonymise_at_ingest=True)
-    recording = recording_receive(
-        camera=camera, source=RecordingSource.UPLOAD, path=make_white_video(tmp_path / "w.mp4"),
-        original_name="w.mp4", take=True, requested_start=START,
-    )  # fmt: skip
-    job = recording_ingest_now(recording=recording)
-    recording.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "anonymise" in job.error
-    assert recording.status == RecordingStatus.FAILED and Path(recording.quarantine_path).is_file()
-    assert not list((media_dirs / "media").rglob("*.mp4"))
+    source = shared_folder("faces/nogt") / "astronaut.png"
+    video = tmp_path / "street.mp4"
+    ffmpeg(
+        *("-loop", "1", "-framerate", "10", "-i", str(source), "-t", "1", "-r", "10"),
+        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(video)),
+    )
+    faces = CenterFace()
+    [face] = faces.detect(load_picture(source, limits=Limits()))
+    recording = ingest(camera, video)
+    assert recording.status == RecordingStatus.READY, recording.error
+    assert recording.redaction is not None and recording.redaction["detections"] >= 10
+    assert any("redacted" in item for item in recording.metadata_removed)
+    stored = Path(recording.file.path)
+    for frame in video_frames(stored, tools=Tools(), limits=Limits()):
+        assert not any(box.iou(face) >= 0.3 for box in faces.detect(frame.image))
+    # Nothing unredacted is kept anywhere: the original and every scratch file are gone.
+    assert [path for path in (media_dirs / "media").rglob("*") if path.is_file()] == [stored]
+    assert not any((media_dirs / "data" / "incoming").rglob("*.*"))
+
+
+def test_an_anonymised_still(media_dirs: Path) -> None:
+    camera = make_camera("Square", anonymise_at_ingest=True)
+    source = shared_folder("faces/nogt") / "astronaut.png"
+    copy = media_dirs / "astronaut.png"
+    copy.write_bytes(source.read_bytes())
+    [face] = CenterFace().detect(load_picture(source, limits=Limits()))
+    recording = ingest(camera, copy)
+    assert recording.status == RecordingStatus.READY, recording.error
+    after = CenterFace().detect(load_picture(Path(recording.file.path), limits=Limits()))
+    assert not any(box.iou(face) >= 0.3 for box in after)
 
 
 def test_the_same_file_twice_is_refused(media_dirs: Path, tmp_path: Path) -> None:

@@ -3,12 +3,17 @@
     python -m media_processing.engine detect FILE... [--json] [--no-faces] [--no-plates]
         [--people] [--threshold T] [--input-width W] [--every N]
 
+    python -m media_processing.engine redact INPUT OUTPUT [--mode blur|pixelate|fill]
+        [--keep-track ID ...] [--start SECONDS] [--end SECONDS] [--audio keep|drop]
+
 `detect` prints, per picture, one line `{"file", "width", "height", "boxes": [...]}`
 and, per analysed video frame, one line `{"file", "frame", "time", "width", "height",
 "boxes": [...]}`; each box is `{"x", "y", "w", "h", "score", "label"}` in pixels of the
 picture as displayed (after its EXIF orientation or the video's rotation). A file that
 cannot be analysed gives `{"file", "error", "code"}` and the exit status 1; the other
 files are still analysed. Without `--json` the same facts are printed as text.
+`redact` writes an H.264 MP4 with every face and plate covered, except the kept
+tracks, and prints its redaction record as JSON.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from .detection.centerface import DEFAULT_THRESHOLD
 from .errors import MediaError
 from .limits import Limits
 from .probe import probe
+from .redaction.render import Mode, RenderStyle, Shape
+from .redaction.video import VideoRedaction, redact_video
 from .tools import Tools
 
 
@@ -58,7 +65,46 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     )
     detect.add_argument("--every", type=_positive, default=1, metavar="N", help="analyse every Nth video frame")
     detect.set_defaults(run=_detect)
-    return parser, {"detect": detect}
+    redact = commands.add_parser("redact", help="write a copy of a video with faces and plates covered")
+    redact.add_argument("input", type=Path, metavar="INPUT")
+    redact.add_argument("output", type=Path, metavar="OUTPUT")
+    redact.add_argument("--mode", choices=[mode.value for mode in Mode], default=Mode.BLUR.value)
+    redact.add_argument("--shape", choices=[shape.value for shape in Shape], default=Shape.ELLIPSE.value)
+    redact.add_argument(
+        "--keep-track", type=int, action="append", default=[], metavar="ID", help="leave this track visible"
+    )
+    redact.add_argument("--start", type=float, default=None, metavar="SECONDS", help="first second of the output")
+    redact.add_argument("--end", type=float, default=None, metavar="SECONDS", help="end of the output (exclusive)")
+    redact.add_argument("--audio", choices=("keep", "drop"), default="drop", help="voices identify people: drop")
+    redact.add_argument("--detect-every", type=_positive, default=1, metavar="N", help="detect on every Nth frame")
+    redact.add_argument("--no-plates", dest="plates", action="store_false", help="do not cover licence plates")
+    redact.set_defaults(run=_redact)
+    return parser, {"detect": detect, "redact": redact}
+
+
+def _redact(args: argparse.Namespace) -> int:
+    """Print the redaction record as one JSON object, or `{"error", "code"}` and status 1."""
+    try:
+        settings = VideoRedaction(
+            style=RenderStyle(mode=Mode(args.mode), shape=Shape(args.shape)),
+            detect_every=args.detect_every,
+            keep_tracks=frozenset(args.keep_track),
+            start_s=args.start,
+            end_s=args.end,
+            keep_audio=args.audio == "keep",
+        )
+        detectors = build_detectors(plates=args.plates)
+        record = redact_video(
+            args.input, args.output, detectors=detectors, settings=settings, tools=Tools(), limits=Limits()
+        )
+    except MediaError as exc:
+        print(json.dumps({"file": str(args.input), "error": exc.message, "code": exc.code}))
+        return 1
+    except ValueError as exc:
+        print(json.dumps({"file": str(args.input), "error": str(exc), "code": "invalid-arguments"}))
+        return 1
+    print(json.dumps(record))
+    return 0
 
 
 def _detect(args: argparse.Namespace) -> int:

@@ -159,11 +159,15 @@ def run_tool(
     return _finish(args, proc.returncode, out, err, memory_bytes=memory_bytes, what=what)
 
 
-def start_tool(args: list[str], *, memory_bytes: int | None, what: str) -> subprocess.Popen[bytes]:
+def start_tool(
+    args: list[str], *, memory_bytes: int | None, what: str, stdin: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    """Start a tool in its own process group under the memory limit; pass
+    `stdin=subprocess.PIPE` to feed it (an encoder reading raw frames)."""
     try:
         return subprocess.Popen(
             args,
-            stdin=subprocess.DEVNULL,
+            stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,

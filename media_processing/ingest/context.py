@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from media_processing.engine.limits import Limits
 from media_processing.engine.probe import MediaInfo
@@ -40,3 +41,4 @@ class IngestContext:
     stored_path: Path | None = None
     masks_applied: bool = False
     cropped: bool = False
+    redaction: dict[str, Any] | None = None  # the redaction record of anonymise-at-ingest

@@ -73,7 +73,14 @@ def load_picture(path: Path, *, limits: Limits) -> np.ndarray:
 
 
 def video_frames(
-    path: Path, *, tools: Tools, limits: Limits, every: int = 1, info: MediaInfo | None = None
+    path: Path,
+    *,
+    tools: Tools,
+    limits: Limits,
+    every: int = 1,
+    info: MediaInfo | None = None,
+    start_s: float | None = None,
+    end_s: float | None = None,
 ) -> Iterator[Frame]:
     """Decode the first video stream with ffmpeg into BGR frames, one at a time.
 
@@ -81,6 +88,8 @@ def video_frames(
     a pipe and waits while the caller works. `every` keeps frames 0, N, 2N, ...
     (ffmpeg drops the others before conversion). `info` is the file's `probe` result,
     probed here when not given. Close the iterator (or finish it) to stop ffmpeg.
+    `start_s` / `end_s` decode only [start, end) (frame-accurate); indexes and times
+    then count from the start.
 
     Raises MediaError: `no-video-stream`, ffmpeg's `tool-failed` or `out-of-memory`
     when decoding fails (frames before the damage have been yielded), `timeout` when
@@ -97,8 +106,14 @@ def video_frames(
     filters = f"scale={width}:{height},format=bgr24"
     if every > 1:
         filters = rf"select=not(mod(n\,{every})),{filters}"
+    trim: list[str] = []
+    if start_s is not None and start_s > 0:
+        trim += ["-ss", f"{start_s:.6f}"]
+    if end_s is not None:
+        trim += ["-t", f"{end_s - (start_s or 0):.6f}"]
     args = ffmpeg_command(
         tools,
+        *trim,
         *media_input(path),
         *("-map", "0:V:0", "-an", "-sn", "-dn", "-vf", filters, "-fps_mode", "passthrough"),
         *("-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"),

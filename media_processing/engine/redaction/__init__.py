@@ -3,5 +3,17 @@ a reviewer adds. Detection lives in `engine.detection`; this package only draws.
 
 from .manual import Keyframe, ManualTrack
 from .render import Mode, RenderStyle, Shape, redact_regions
+from .still import redact_image
+from .video import VideoRedaction, redact_video
 
-__all__ = ["Keyframe", "ManualTrack", "Mode", "RenderStyle", "Shape", "redact_regions"]
+__all__ = [
+    "Keyframe",
+    "ManualTrack",
+    "Mode",
+    "RenderStyle",
+    "Shape",
+    "VideoRedaction",
+    "redact_image",
+    "redact_regions",
+    "redact_video",
+]

@@ -51,6 +51,7 @@ class IndexStep(IngestStep):
                 stream_signature=signature,
                 metadata_removed=ctx.removed,
                 masks_applied=ctx.masks_applied,
+                redaction=ctx.redaction,
                 cropped=ctx.cropped,
                 status=RecordingStatus.READY,
                 error="",
