@@ -1,0 +1,134 @@
+"""Redaction speed: a plain transcode, deface and our engine on the same clips.
+
+    .venv/bin/python benchmarks/redaction_speed.py [--detect-every N] [--skip-deface]
+
+Uses the shared 1080p clip (../shared/testdata/video/video4j-facedetect/media/
+pexels-kindel-media-8164110.mp4) and a 720p copy made from it (cached under
+var/bench/redaction). deface is installed, the way a user gets it (`pip install
+deface`, OpenCV backend), into its own virtual environment under var/bench on first
+run. Each tool runs as a child process; its wall time and peak resident memory
+(the child's own, from wait4) are printed with fps and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTDATA = Path(os.environ.get("OBSCURA_TESTDATA", ROOT.parent / "shared" / "testdata"))
+CLIP_1080 = TESTDATA / "video" / "video4j-facedetect" / "media" / "pexels-kindel-media-8164110.mp4"
+CACHE = ROOT / "var" / "bench" / "redaction"
+DEFACE_VENV = ROOT / "var" / "bench" / "deface-venv"
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - began
+    if status != 0:
+        error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+        raise SystemExit(f"{command[0]} failed:\n{error}")
+    return wall, usage.ru_maxrss // 1024
+
+
+def frame_count(path: Path) -> int:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries",
+         "stream=nb_read_packets", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(result.stdout.strip())
+
+
+def clips() -> dict[str, Path]:
+    if not CLIP_1080.is_file():
+        raise SystemExit(f"The shared 1080p clip is missing: {CLIP_1080}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    clip_720 = CACHE / "clip-720p.mp4"
+    if not clip_720.exists():
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(CLIP_1080), "-vf", "scale=1280:720",
+             "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-c:a", "copy", str(clip_720)],
+            check=True,
+        )  # fmt: skip
+    return {"720p": clip_720, "1080p": CLIP_1080}
+
+
+def deface_command() -> list[str]:
+    binary = DEFACE_VENV / "bin" / "deface"
+    if not binary.exists():
+        print("Installing deface into its own environment (once)…", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(DEFACE_VENV)], check=True)
+        subprocess.run([str(DEFACE_VENV / "bin" / "pip"), "install", "-q", "deface==1.5.0"], check=True)
+    return [str(binary)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--detect-every", type=int, default=1)
+    parser.add_argument("--skip-deface", action="store_true")
+    args = parser.parse_args()
+    deface = None if args.skip_deface else deface_command()
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, clip in clips().items():
+            frames = frame_count(clip)
+            out = Path(scratch) / f"{name}.mp4"
+            results = {
+                "transcode": run(
+                    [
+                        "ffmpeg",
+                        "-nostdin",
+                        "-v",
+                        "error",
+                        "-y",
+                        "-i",
+                        str(clip),
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "veryfast",
+                        "-crf",
+                        "20",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-an",
+                        str(out),
+                    ]
+                ),
+                "ours": run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "media_processing.engine",
+                        "redact",
+                        str(clip),
+                        str(out),
+                        "--detect-every",
+                        str(args.detect_every),
+                    ]
+                ),
+            }
+            if deface is not None:
+                results["deface"] = run([*deface, str(clip), "-o", str(out)])
+            for tool, (wall, rss) in results.items():
+                print(
+                    f"{name:>6} {tool:<10} {frames / wall:7.2f} fps  {wall:7.1f} s  peak RSS {rss:5d} MiB", flush=True
+                )
+            ours = results["ours"][0]
+            line = f"{name:>6} ours/transcode time {ours / results['transcode'][0]:.1f}x"
+            if "deface" in results:
+                line += f", ours/deface fps {results['deface'][0] / ours:.2f}x"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main()
