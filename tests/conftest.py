@@ -63,9 +63,18 @@ def media_dirs(settings: Any, tmp_path: Any) -> Any:
     settings.IMPORT_ROOT = tmp_path / "import"
     settings.QUARANTINE_DIR = tmp_path / "quarantine"
     settings.IMPORT_SETTLE_SECONDS = 0
-    for folder in ("media", "data", "import", "quarantine"):
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path / "uploads"
+    for folder in ("media", "data", "import", "quarantine", "uploads"):
         (tmp_path / folder).mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def video(tmp_path: Any) -> Any:
+    """A two-second generated MP4 with sound, outside the media folder."""
+    from tests.support.media import make_video
+
+    return make_video(tmp_path / "source" / "clip.mp4", seconds=2)
 
 
 def database_env() -> dict[str, str]:

@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.test import Client
 
+from compliance.models import AccessEvent
 from media_processing.models import Camera, Recording, RecordingKind, RecordingSource, RecordingStatus, Site
 from tests.support.media import (  # noqa: F401 (footage tests import these from here)
     TESTDATA,
@@ -62,3 +65,17 @@ def make_recording(
     Camera.objects.filter(pk=camera.pk, longest_recording_seconds__lt=seconds).update(longest_recording_seconds=seconds)
     camera.refresh_from_db()
     return recording
+
+
+BRUSSELS = ZoneInfo("Europe/Brussels")  # the organisation's zone, which the pages show
+
+
+def logged_in(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def events(action: str, target: Any) -> list[AccessEvent]:
+    """The access-log entries of one action on one object."""
+    label = f"{target._meta.app_label}.{target._meta.model_name}"
+    return list(AccessEvent.objects.filter(action=action, target_type=label, target_id=str(target.pk)))
