@@ -7,11 +7,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-ZONE_VALUES = ("public", "customer", "workplace", "sensitive")
-
 
 def validate_zone_types(value: Any) -> None:
-    if not isinstance(value, list) or any(zone not in ZONE_VALUES for zone in value):
+    from media_processing.models import ZoneType  # the models import these validators
+
+    if not isinstance(value, list) or any(zone not in ZoneType.values for zone in value):
         raise ValidationError(_("Choose zones among: public area, customer area, workplace, sensitive area."))
 
 

@@ -62,7 +62,7 @@ def strip_image(src: Path, dst_dir: Path, *, info: MediaInfo, limits: Limits) ->
     Raises MediaError (`decode-failed`, `too-many-pixels`, `tool-failed`).
     """
     target = output_format(info.format)
-    pixels, removed, subsampling = _read_clean_picture(src, target, limits)
+    pixels, removed, subsampling = read_clean_picture(src, target, limits)
     lossless = info.format == "webp" and webp.read_layout(src).lossless
     final = dst_dir / f"stripped.{target.ext}"
     with atomic_output(final) as temporary:
@@ -77,7 +77,9 @@ def strip_image(src: Path, dst_dir: Path, *, info: MediaInfo, limits: Limits) ->
     return StripResult(final, target.ext, tuple(removed))
 
 
-def _read_clean_picture(src: Path, target: PictureFormat, limits: Limits) -> tuple[Image.Image, list[str], int]:
+def read_clean_picture(src: Path, target: PictureFormat, limits: Limits) -> tuple[Image.Image, list[str], int]:
+    """The picture upright, in sRGB, without any metadata; what metadata it carried; and
+    the JPEG chroma subsampling to keep."""
     try:
         with open_picture(src, limits) as image:
             image.load()

@@ -107,8 +107,13 @@ def ingest(recording: Recording, progress: Progress) -> Recording:
 def _fail(ctx: IngestContext, message: str, code: str, detail: str = "") -> None:
     if ctx.stored_path is not None and ctx.stored_path.exists():
         ctx.stored_path.unlink()  # stored, but never indexed: it must not linger unreferenced
-    quarantined = quarantine(ctx.recording, ctx.original, message, code, detail)
-    Recording.objects.filter(pk=ctx.recording.pk).update(
+    recording_fail(ctx.recording, ctx.original, message, code, detail)
+
+
+def recording_fail(recording: Recording, original: Path, message: str, code: str, detail: str = "") -> None:
+    """Quarantine the original beside its reason and mark the row failed, with no file."""
+    quarantined = quarantine(recording, original, message, code, detail)
+    Recording.objects.filter(pk=recording.pk).update(
         status=RecordingStatus.FAILED,
         error=message,
         error_code=code,
@@ -134,7 +139,7 @@ def quarantine(recording: Recording, original: Path, message: str, code: str, de
     folder = quarantine_folder(recording)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = folder / f"{stamp}-{recording.pk}-{_safe_name(recording.original_name)}"
+    target = folder / f"{stamp}-{recording.pk}-{safe_file_name(recording.original_name)}"
     moved: Path | None = None
     if original.exists():
         _move(original, target)
@@ -176,7 +181,7 @@ def _dispose_original(ctx: IngestContext) -> None:
     ):
         processed = Path(recording.import_folder) / "processed"
         processed.mkdir(exist_ok=True)
-        _move(original, processed / _safe_name(recording.original_name))
+        _move(original, processed / safe_file_name(recording.original_name))
     else:
         original.unlink(missing_ok=True)
     _remove_empty_parent(original)
@@ -196,7 +201,7 @@ def _remove_empty_parent(path: Path) -> None:
             parent.rmdir()
 
 
-def _safe_name(name: str) -> str:
+def safe_file_name(name: str) -> str:
     """A file name without folders or control characters, never starting with a dash."""
     cleaned = "".join(char if char.isprintable() and char not in "/\\\0" else "_" for char in Path(name).name)
     cleaned = cleaned.lstrip("-. ") or "file"

@@ -15,6 +15,11 @@ SESSION_KEY = "raw_footage_access"
 ACTIONS = ("footage.view", "footage.download")
 
 
+def access_reason(reason: str, reference: str = "") -> str:
+    """The reason as the access log records it, with the DSAR or incident reference."""
+    return f"{reason} [{reference}]" if reference else reason
+
+
 def raw_access_grant(
     *, session: Any, user: Any, recording: Recording, action: str, reason: str, reference: str = "", ip: str | None
 ) -> None:
@@ -22,9 +27,8 @@ def raw_access_grant(
     for RAW_ACCESS_MINUTES without asking again (a player makes many range requests)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    full_reason = f"{reason} [{reference}]" if reference else reason
     with transaction.atomic():
-        record_access(actor=user, action=action, target=recording, reason=full_reason, ip=ip)
+        record_access(actor=user, action=action, target=recording, reason=access_reason(reason, reference), ip=ip)
     grants = dict(session.get(SESSION_KEY, {}))
     grants[f"{action}:{recording.pk}"] = time.time() + settings.RAW_ACCESS_MINUTES * 60
     session[SESSION_KEY] = {key: expiry for key, expiry in grants.items() if expiry > time.time()}

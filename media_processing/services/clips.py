@@ -20,6 +20,7 @@ from media_processing.engine.clip import Segment, cut_clip
 from media_processing.engine.hashing import sha256_file
 from media_processing.models import Camera, Clip, ClipStatus, RecordingKind
 from media_processing.selectors import footage_search
+from media_processing.services.access import access_reason
 
 CLIP_KIND = "footage.clip"
 JOB_KIND_LABELS[CLIP_KIND] = gettext_lazy("Evidence clip")
@@ -38,7 +39,7 @@ def clip_request(
     hits = [hit for hit in footage_search(cameras=[camera], start=start, end=end) if hit.recording.kind == "video"]
     if not hits:
         raise ClipError(_("Camera %(camera)s has no stored video in that period.") % {"camera": camera.name})
-    full_reason = f"{reason} [{reference}]" if reference else reason
+    full_reason = access_reason(reason, reference)
     with transaction.atomic():
         clip = Clip.objects.create(
             camera=camera,

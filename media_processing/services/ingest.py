@@ -16,7 +16,7 @@ from compliance.jobs import execute, start_job
 from compliance.models import JobRun
 from compliance.models.jobs import JOB_KIND_LABELS
 from media_processing import engine_config
-from media_processing.ingest.pipeline import _safe_name
+from media_processing.ingest.pipeline import safe_file_name
 from media_processing.ingest.timing import as_utc
 from media_processing.models import Camera, Recording, RecordingStatus
 
@@ -51,7 +51,7 @@ def recording_receive(
         )
         folder = engine_config.incoming_root() / str(recording.pk)
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / _safe_name(original_name)
+        target = folder / safe_file_name(original_name)
         _place(path, target, take=take)
         recording.incoming_path = str(target)
         recording.save(update_fields=["incoming_path"])
@@ -117,7 +117,7 @@ def reconcile_stalled_ingestions() -> int:
     any scratch or stored file the job left. Runs from the scheduler."""
     from django.contrib.contenttypes.models import ContentType
 
-    from media_processing.ingest.pipeline import discard_leftovers, quarantine
+    from media_processing.ingest.pipeline import discard_leftovers, recording_fail
 
     content_type = ContentType.objects.get_for_model(Recording)
     stalled = 0
@@ -133,13 +133,6 @@ def reconcile_stalled_ingestions() -> int:
             continue
         message = job.error or str(_("Ingestion stopped before it finished; the file was not stored."))
         discard_leftovers(recording)
-        quarantined = quarantine(recording, Path(recording.incoming_path), message, "stopped")
-        Recording.objects.filter(pk=recording.pk, status=recording.status).update(
-            status=RecordingStatus.FAILED,
-            error=message,
-            error_code="stopped",
-            quarantine_path=str(quarantined or ""),
-            incoming_path="",
-        )
+        recording_fail(recording, Path(recording.incoming_path), message, "stopped")
         stalled += 1
     return stalled

@@ -14,10 +14,10 @@ from ..atomic import atomic_output
 from ..detection.base import Box, Detector
 from ..detection.registry import detect_all
 from ..hashing import sha256_file
-from ..images import open_picture
 from ..limits import Limits
-from ..picture_save import clean_pixels, jpeg_subsampling, output_format, save_picture
+from ..picture_save import output_format, save_picture
 from ..probe import probe
+from ..strip import read_clean_picture
 from ..tools import Tools
 from .render import RenderStyle, redact_regions
 
@@ -39,9 +39,7 @@ def redact_image(
     began = time.monotonic()
     info = probe(src, tools=tools, limits=limits)
     target = output_format(info.format)
-    with open_picture(src, limits) as opened:
-        opened.load()
-        clean = clean_pixels(opened, target)
+    clean, _removed, subsampling = read_clean_picture(src, target, limits)
     rgb = np.asarray(clean.convert("RGB"))
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
     boxes = detect_all(detectors, bgr)
@@ -52,7 +50,7 @@ def redact_image(
         result.putalpha(clean.getchannel("A"))
     final = dst_dir / f"redacted.{target.ext}"
     with atomic_output(final) as temporary:
-        save_picture(result, temporary, target, lossless=target.ext == "png", subsampling=jpeg_subsampling(result))
+        save_picture(result, temporary, target, lossless=target.ext == "png", subsampling=subsampling)
     record = {
         "input_sha256": sha256_file(src),
         "output_sha256": sha256_file(final),
