@@ -143,9 +143,9 @@ def _finish(
 def _progress_for(job_pk: int) -> ProgressCallback:
     def progress(percent: float, message: str = "") -> None:
         fields: dict[str, Any] = {"progress": max(0, min(100, int(percent))), "heartbeat_at": timezone.now()}
-        if message:  # a bare progress(percent) keeps the message the person is reading
-            fields["message"] = message[:300]
         JobRun.objects.filter(pk=job_pk).update(**fields)
+        if message:  # a bare progress(percent) keeps the message the person is reading, as does "Stopping…"
+            JobRun.objects.filter(pk=job_pk, cancel_requested=False).update(message=message[:300])
         if JobRun.objects.filter(pk=job_pk, cancel_requested=True).exists():
             raise JobCancelled
 
