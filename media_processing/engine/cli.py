@@ -33,6 +33,7 @@ from .probe import probe
 from .redaction.render import Mode, RenderStyle, Shape
 from .redaction.video import VideoRedaction, redact_video
 from .tools import Tools
+from .track_finder import Finding
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,7 +77,13 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     redact.add_argument("--start", type=float, default=None, metavar="SECONDS", help="first second of the output")
     redact.add_argument("--end", type=float, default=None, metavar="SECONDS", help="end of the output (exclusive)")
     redact.add_argument("--audio", choices=("keep", "drop"), default="drop", help="voices identify people: drop")
-    redact.add_argument("--detect-every", type=_positive, default=1, metavar="N", help="detect on every Nth frame")
+    redact.add_argument(
+        "--detect-every",
+        type=_positive,
+        default=Finding().detect_every,
+        metavar="N",
+        help="analyse the whole frame every Nth frame; objects are followed in between (1: every frame)",
+    )
     redact.add_argument("--no-plates", dest="plates", action="store_false", help="do not cover licence plates")
     redact.set_defaults(run=_redact)
     return parser, {"detect": detect, "redact": redact}
@@ -87,7 +94,7 @@ def _redact(args: argparse.Namespace) -> int:
     try:
         settings = VideoRedaction(
             style=RenderStyle(mode=Mode(args.mode), shape=Shape(args.shape)),
-            detect_every=args.detect_every,
+            finding=Finding(detect_every=args.detect_every),
             keep_tracks=frozenset(args.keep_track),
             start_s=args.start,
             end_s=args.end,

@@ -17,6 +17,7 @@ CODES = frozenset(
         "tool-failed",
         "decode-failed",
         "model-invalid",
+        "tracks-invalid",
     }
 )
 

@@ -16,6 +16,7 @@ from media_processing.engine.detection.frames import video_frames
 from media_processing.engine.errors import MediaError
 from media_processing.engine.redaction import Keyframe, ManualTrack, Mode, RenderStyle, Shape
 from media_processing.engine.redaction.video import VideoRedaction, redact_video
+from media_processing.engine.track_finder import Finding
 
 from .conftest import ffmpeg, ffprobe, leftovers, shared_folder
 
@@ -79,7 +80,7 @@ def test_every_face_is_covered_and_the_record_says_what_was_done(
     original = boxes_per_frame(face_video, faces)
     assert all(len(boxes) == 1 for boxes in original)  # the test means something
     out = tmp_path / "redacted.mp4"
-    record = redact(face_video, out, faces, detect_every=3)
+    record = redact(face_video, out, faces, finding=Finding(detect_every=3))
     assert found_again(original, boxes_per_frame(out, faces)) == []
     video = next(s for s in ffprobe(out)["streams"] if s["codec_type"] == "video")
     assert (video["codec_name"], video["pix_fmt"]) == ("h264", "yuv420p")
@@ -107,7 +108,7 @@ def test_trimming_audio_and_manual_boxes(face_video: Path, faces: CenterFace, tm
     probed = ffprobe(out)
     assert sorted(s["codec_type"] for s in probed["streams"]) == ["audio", "video"]
     assert 0.9 <= float(probed["format"]["duration"]) <= 1.2
-    assert record["frames"] == 10 and record["manual_boxes"] == 1
+    assert record["frames"] == 10 and len(record["manual_boxes"]) == 1
     first = next(iter(video_frames(out, tools=Tools(), limits=Limits())))
     assert first.image[5:45, 5:45].max() < 20  # the manual box, filled black
     assert first.image[100:300, 200:300].mean() > 40  # the kept face is not
@@ -140,17 +141,22 @@ def test_a_corrupt_video_fails_cleanly(face_video: Path, faces: CenterFace, tmp_
 
 
 def test_a_new_track_is_covered_on_the_frames_held_back_before_it() -> None:
-    from collections import deque
-
     import numpy as np
 
     from media_processing.engine.detection.frames import Frame
-    from media_processing.engine.redaction.video import _cover_earlier, _Pending, _Stats
+    from media_processing.engine.redaction.video import Covering, _drawn
 
-    pending = deque(_Pending(Frame(i, i / 10, np.zeros((4, 4, 3), np.uint8)), {}) for i in range(4))
+    settings = VideoRedaction(temporal_margin=2, style=RenderStyle(mode=Mode.FILL, shape=Shape.BOX))
+    covering = Covering(settings)
     face = Box(1, 1, 2, 2, 0.9, "face")
-    _cover_earlier(pending, {7: face}, _Stats(), margin=2)
-    assert [list(item.covers) for item in pending] == [[], [], [7], [7]]
+    released = []
+    for index in range(4):
+        frame = Frame(index, index / 10, np.full((4, 4, 3), 200, np.uint8))
+        released += [_drawn(*item, settings.style) for item in covering.push((frame, {7: face} if index == 3 else {}))]
+    assert [item.frame.index for item in covering.pending] == [2, 3]
+    assert [list(item.covers) for item in covering.pending] == [[7], [7]]
+    assert released[0].mean() == 200  # frame 0: before the margin, untouched
+    assert released[1][1:3, 1:3].mean() < 200  # frame 1: inside the margin, covered
 
 
 def test_the_command_line_prints_the_record(face_video: Path, tmp_path: Path) -> None:

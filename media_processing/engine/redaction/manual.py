@@ -27,7 +27,8 @@ class ManualBox:
 
 class ManualTrack:
     """Keyframes of one manual box; `box_at(frame)` is None before the first and after
-    the last keyframe, and linear in between."""
+    the last keyframe, and linear in between. Frames count from the first frame of the
+    redacted part (after trimming)."""
 
     def __init__(self, keyframes: list[Keyframe]) -> None:
         if not keyframes:
@@ -47,6 +48,20 @@ class ManualTrack:
     @property
     def last_frame(self) -> int:
         return self._frames[-1]
+
+    def as_dict(self) -> dict[str, list[dict[str, float]]]:
+        return {
+            "keyframes": [
+                {
+                    "frame": key.frame,
+                    "x": round(key.x, 1),
+                    "y": round(key.y, 1),
+                    "w": round(key.w, 1),
+                    "h": round(key.h, 1),
+                }
+                for key in self.keyframes
+            ]
+        }
 
     def box_at(self, frame: int) -> ManualBox | None:
         if frame < self.first_frame or frame > self.last_frame:

@@ -59,6 +59,10 @@ class RenderStyle:
             raise ValueError("detail_cells must be between 1 and 64")
 
 
+# The side (pixels) at which a blur is computed before being scaled up to the region.
+_BLUR_SIDE = 64
+
+
 def redact_regions(frame: np.ndarray, regions: Iterable[Region], style: RenderStyle) -> np.ndarray:
     """Cover every region of `frame` (height x width x 3, uint8 BGR) in place and return it.
 
@@ -93,7 +97,7 @@ def _cover(frame: np.ndarray, bounds: tuple[int, int, int, int], style: RenderSt
     h, w = int(patch.shape[0]), int(patch.shape[1])
     mask = np.zeros((h, w), dtype=np.uint8)
     cv2.ellipse(mask, (w // 2, h // 2), (max(1, w // 2), max(1, h // 2)), 0, 0, 360, 255, thickness=-1)
-    patch[mask > 0] = covered[mask > 0]
+    np.copyto(patch, covered, where=mask[:, :, None] > 0)
 
 
 def _covered_patch(patch: np.ndarray, style: RenderStyle) -> np.ndarray:
@@ -106,7 +110,11 @@ def _covered_patch(patch: np.ndarray, style: RenderStyle) -> np.ndarray:
     small = cv2.resize(patch, small_size, interpolation=cv2.INTER_AREA)
     if style.mode == Mode.PIXELATE:
         return cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
-    smooth = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-    # Soften the bilinear ridges between cells so the cover reads as a blur.
-    kernel = max(3, (min(h, w) // 4) | 1)
-    return cv2.GaussianBlur(smooth, (kernel, kernel), 0)
+    # Soften the cells into a blur at a small size (the cost of a blur grows with its
+    # kernel and its area), then scale up: the same look as blurring at full size.
+    mid_scale = min(1.0, _BLUR_SIDE / max(h, w))
+    mid_size = (max(1, round(w * mid_scale)), max(1, round(h * mid_scale)))
+    smooth = cv2.resize(small, mid_size, interpolation=cv2.INTER_LINEAR)
+    kernel = max(3, (min(mid_size) // 4) | 1)
+    smooth = cv2.GaussianBlur(smooth, (kernel, kernel), 0)
+    return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR) if mid_scale < 1.0 else smooth
