@@ -99,6 +99,7 @@ class TrackFinder:
         self._held: list[Found] = []
         self._last_full: int | None = None
         self._live: list[TrackedBox] = []
+        self._last_detected: dict[int, tuple[int, TrackedBox]] = {}
 
     def push(self, frame: Frame) -> list[Found]:
         every = self.finding.detect_every
@@ -110,6 +111,7 @@ class TrackFinder:
             self._live = self.tracker.update(boxes, frames_since_last=1)
         else:
             self._live = self.tracker.predict()
+        self._remember(frame.index, self._live)
         self._held.append(Found(frame, self._by_id(self._live)))
         return []
 
@@ -128,8 +130,12 @@ class TrackFinder:
         for track in self._live:
             self.labels.setdefault(track.track_id, track.label)
         if self.finding.backfill:
-            for track in new:
-                self._search_backwards(track)
+            for track in self._live:
+                if track in new:
+                    self._search_backwards(track)
+                elif track.detected:
+                    self._interpolate(track, frame.index)
+        self._remember(frame.index, self._live)
         released = [*self._held, Found(frame, self._by_id(self._live))]
         self._held = []
         return released
@@ -154,6 +160,38 @@ class TrackFinder:
                     break
             found.tracks[track.track_id] = TrackedBox(
                 track.track_id, track.label, box.x, box.y, box.w, box.h, box.score, detected
+            )
+
+    def _remember(self, index: int, tracks: Sequence[TrackedBox]) -> None:
+        for track in tracks:
+            if track.detected:
+                self._last_detected[track.track_id] = (index, track)
+        live = {track.track_id for track in tracks}
+        for track_id in [track_id for track_id in self._last_detected if track_id not in live]:
+            del self._last_detected[track_id]
+
+    def _interpolate(self, track: TrackedBox, index: int) -> None:
+        """A track found again at a full pass after frames where the tracker only
+        guessed: its boxes on those held frames are replaced by the straight path from
+        its last detection to this one (a guess drifts; the person did not)."""
+        last = self._last_detected.get(track.track_id)
+        if last is None:
+            return
+        start, before = last
+        for found in self._held:
+            guessed = found.tracks.get(track.track_id)
+            if found.frame.index <= start or guessed is None or guessed.detected:
+                continue
+            t = (found.frame.index - start) / (index - start)
+            found.tracks[track.track_id] = TrackedBox(
+                track.track_id,
+                track.label,
+                before.x + t * (track.x - before.x),
+                before.y + t * (track.y - before.y),
+                before.w + t * (track.w - before.w),
+                before.h + t * (track.h - before.h),
+                0.0,
+                False,
             )
 
     def _follow(self, image: np.ndarray, live: Sequence[TrackedBox]) -> list[Box]:

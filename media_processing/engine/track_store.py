@@ -201,7 +201,7 @@ class TrackStore:
                 if meta.get("format") != FORMAT:
                     raise ValueError(f"unknown format {meta.get('format')!r}")
                 arrays = {name: data[name] for name in ("track_ids", "frames", "boxes", "scores", "detected")}
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
             raise MediaError(
                 "The saved detections cannot be read; run the detection again.", "tracks-invalid", detail=str(exc)
             ) from exc

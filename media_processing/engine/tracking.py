@@ -16,7 +16,7 @@ import numpy as np
 from norfair import Detection
 from norfair import Tracker as NorfairTracker
 
-from .redaction.render import Region
+from .detection.base import Region
 
 
 class BoxLike(Region, Protocol):

@@ -18,7 +18,7 @@ from media_processing.engine.redaction import Keyframe, ManualTrack, Mode, Rende
 from media_processing.engine.redaction.video import VideoRedaction, redact_video
 from media_processing.engine.track_finder import Finding
 
-from .conftest import ffmpeg, ffprobe, leftovers, shared_folder
+from .conftest import boxes_per_frame, ffmpeg, ffprobe, found_again, leftovers, shared_folder
 
 
 @pytest.fixture(scope="module")
@@ -43,24 +43,6 @@ def face_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def faces_per_frame(path: Path, faces: CenterFace) -> list[int]:
     return [len(faces.detect(frame.image)) for frame in video_frames(path, tools=Tools(), limits=Limits())]
-
-
-def boxes_per_frame(path: Path, faces: CenterFace) -> list[list[Box]]:
-    return [faces.detect(frame.image) for frame in video_frames(path, tools=Tools(), limits=Limits())]
-
-
-def found_again(original: list[list[Box]], redacted: list[list[Box]]) -> list[int]:
-    """Frames where the detector still finds a face where there was one: a box of the
-    redacted frame overlapping the original face (IoU >= 0.3) or centred inside it."""
-    frames = []
-    for index, (before, after) in enumerate(zip(original, redacted, strict=True)):
-        for face in before:
-            for box in after:
-                centre_x, centre_y = box.x + box.w / 2, box.y + box.h / 2
-                inside = face.x <= centre_x <= face.x + face.w and face.y <= centre_y <= face.y + face.h
-                if face.iou(box) >= 0.3 or inside:
-                    frames.append(index)
-    return frames
 
 
 def redact(src: Path, dst: Path, faces: CenterFace, **settings: Any) -> dict[str, Any]:

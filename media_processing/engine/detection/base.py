@@ -16,6 +16,19 @@ PLATE = "plate"
 PERSON = "person"
 
 
+class Region(Protocol):
+    """Anything with a pixel rectangle: detection boxes, manual boxes."""
+
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
+    @property
+    def w(self) -> float: ...
+    @property
+    def h(self) -> float: ...
+
+
 @dataclass(frozen=True)
 class Box:
     """One detection: a rectangle in pixels of the frame it was found in, and what it is.

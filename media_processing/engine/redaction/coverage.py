@@ -1,7 +1,8 @@
-"""Whether a redaction covered what it had to: the measure behind the missed-face rate.
+"""Whether a redaction covered what it had to: the measure behind the missed-face rate
+and the irreversibility checks.
 
-A face counts as covered when at least `min_covered` of its box lies under the covers
-drawn on that frame, drawn exactly as the renderer draws them (shape and margin).
+Covers are painted exactly as the renderer draws them (shape and margin) into a mask;
+a box's covered share is the fraction of its pixels under that mask.
 """
 
 from __future__ import annotations
@@ -15,6 +16,24 @@ from .render import Mode, Region, RenderStyle, redact_regions
 MIN_COVERED = 0.7
 
 
+def covered_shares(
+    boxes: Sequence[Region], regions: Sequence[Region], style: RenderStyle, *, width: int, height: int
+) -> list[float]:
+    """For each box, the fraction of its pixels that the `regions`, drawn with `style`, cover."""
+    if not boxes:
+        return []
+    mask = np.zeros((height, width, 3), np.uint8)
+    painter = RenderStyle(mode=Mode.FILL, shape=style.shape, margin=style.margin, fill_bgr=(255, 255, 255))
+    redact_regions(mask, regions, painter)
+    shares = []
+    for box in boxes:
+        left, top = max(0, int(box.x)), max(0, int(box.y))
+        right, bottom = min(width, int(np.ceil(box.x + box.w))), min(height, int(np.ceil(box.y + box.h)))
+        inside = mask[top:bottom, left:right, 0]
+        shares.append(float((inside > 0).mean()) if inside.size else 1.0)
+    return shares
+
+
 def uncovered(
     faces: Sequence[Region],
     regions: Sequence[Region],
@@ -24,19 +43,7 @@ def uncovered(
     height: int,
     min_covered: float = MIN_COVERED,
 ) -> list[Region]:
-    """The `faces` that the `regions` (drawn with `style`) leave mostly visible."""
-    if not faces:
-        return []
-    mask = np.zeros((height, width, 3), np.uint8)
-    painter = RenderStyle(mode=Mode.FILL, shape=style.shape, margin=style.margin, fill_bgr=(255, 255, 255))
-    redact_regions(mask, regions, painter)
-    result = []
-    for face in faces:
-        left, top = max(0, int(face.x)), max(0, int(face.y))
-        right, bottom = min(width, int(np.ceil(face.x + face.w))), min(height, int(np.ceil(face.y + face.h)))
-        if right <= left or bottom <= top:
-            continue
-        share = float((mask[top:bottom, left:right, 0] > 0).mean())
-        if share < min_covered:
-            result.append(face)
-    return result
+    """The `faces` that the `regions` (drawn with `style`) leave mostly visible: less
+    than `min_covered` of the box covered."""
+    shares = covered_shares(faces, regions, style, width=width, height=height)
+    return [face for face, share in zip(faces, shares, strict=True) if share < min_covered]
