@@ -1,6 +1,7 @@
 """Redaction speed: a plain transcode, deface and our engine on the same clips.
 
     .venv/bin/python benchmarks/redaction_speed.py [--detect-every N] [--skip-deface]
+    .venv/bin/python benchmarks/redaction_speed.py --hour-minutes 1 5
 
 Uses the shared 1080p clip (../shared/testdata/video/video4j-facedetect/media/
 pexels-kindel-media-8164110.mp4) and a 720p copy made from it (cached under
@@ -8,6 +9,11 @@ var/bench/redaction). deface is installed, the way a user gets it (`pip install
 deface`, OpenCV backend), into its own virtual environment under var/bench on first
 run. Each tool runs as a child process; its wall time and peak resident memory
 (the child's own, from wait4) are printed with fps and the ratios.
+
+`--hour-minutes A B ...` instead builds a one-hour 1080p file by looping the shared clip
+(stream copy, cached under var/bench/redaction) and redacts its first A, B, ... minutes,
+printing peak RSS for each: memory that does not grow from one length to the next does
+not grow with the length of the input.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from media_processing.engine.track_finder import Finding  # noqa: E402
+
 TESTDATA = Path(os.environ.get("OBSCURA_TESTDATA", ROOT.parent / "shared" / "testdata"))
 CLIP_1080 = TESTDATA / "video" / "video4j-facedetect" / "media" / "pexels-kindel-media-8164110.mp4"
 CACHE = ROOT / "var" / "bench" / "redaction"
@@ -62,6 +72,30 @@ def clips() -> dict[str, Path]:
     return {"720p": clip_720, "1080p": CLIP_1080}
 
 
+def hour_clip() -> Path:
+    """The shared 1080p clip looped to one hour, without re-encoding."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    hour = CACHE / "clip-1080p-hour.mp4"
+    if not hour.exists():
+        loops = int(3600 / 10.2) + 1
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", str(loops), "-i", str(CLIP_1080),
+             "-t", "3600", "-map", "0:v:0", "-c", "copy", str(hour)],
+            check=True,
+        )  # fmt: skip
+    return hour
+
+
+def long_runs(minutes: list[float], detect_every: int) -> None:
+    hour = hour_clip()
+    with tempfile.TemporaryDirectory() as scratch:
+        for length in minutes:
+            out = Path(scratch) / "hour.mp4"
+            command = [sys.executable, "-m", "media_processing.engine", "redact", str(hour), str(out)]
+            wall, rss = run([*command, "--end", str(length * 60), "--detect-every", str(detect_every)])
+            print(f"1-hour 1080p input, first {length:g} min: {wall:7.1f} s, peak RSS {rss:5d} MiB", flush=True)
+
+
 def deface_command() -> list[str]:
     binary = DEFACE_VENV / "bin" / "deface"
     if not binary.exists():
@@ -73,9 +107,13 @@ def deface_command() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--detect-every", type=int, default=1)
+    parser.add_argument("--detect-every", type=int, default=Finding().detect_every)
     parser.add_argument("--skip-deface", action="store_true")
+    parser.add_argument("--hour-minutes", type=float, nargs="+", default=None, metavar="MINUTES")
     args = parser.parse_args()
+    if args.hour_minutes:
+        long_runs(args.hour_minutes, args.detect_every)
+        return
     deface = None if args.skip_deface else deface_command()
     with tempfile.TemporaryDirectory() as scratch:
         for name, clip in clips().items():

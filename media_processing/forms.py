@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from media_processing.engine.masks import validate_polygon
 from media_processing.ingest.timing import validate_pattern
-from media_processing.models import Camera, Site, ZoneType
+from media_processing.models import Camera, RedactionMode, RedactionShape, Site, TrackSet, ZoneType
 from media_processing.services.imports import import_folder_path
+from media_processing.services.redaction_media import Rendering
 
 MAX_SEARCH_DAYS = 31
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M:%S"
@@ -225,3 +226,84 @@ class ClipForm(forms.Form):
         help_text=gettext_lazy("It is written to the access log with every recording the clip draws on."),
     )
     reference = forms.CharField(label=gettext_lazy("DSAR or incident reference"), max_length=100, required=False)
+
+
+TRACK_LABELS = {"face": gettext_lazy("Face"), "plate": gettext_lazy("Licence plate"), "person": gettext_lazy("Person")}
+
+
+class RenderForm(forms.Form):
+    """How to make a redacted copy: the cover, who stays visible, the sound and the part.
+
+    The tracks offered are those of `track_set`, whose id travels with the form so a
+    keep list is never applied to another detection store.
+    """
+
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Cover"), choices=RedactionMode.choices, initial=RedactionMode.BLUR, widget=forms.RadioSelect
+    )
+    shape = forms.ChoiceField(
+        label=gettext_lazy("Shape"),
+        choices=RedactionShape.choices,
+        initial=RedactionShape.ELLIPSE,
+        widget=forms.RadioSelect,
+    )
+    keep = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Keep visible"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Track %(value)s is not among the tracks found. Reload the page and choose again."
+            )
+        },
+    )
+    audio = forms.ChoiceField(
+        label=gettext_lazy("Sound"),
+        choices=[("drop", gettext_lazy("Remove the sound")), ("keep", gettext_lazy("Keep the sound"))],
+        initial="drop",
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Voices identify people too: keep the sound only if the requester needs it."),
+    )
+    start_s = forms.FloatField(label=gettext_lazy("From (seconds into the footage)"), required=False, min_value=0)
+    end_s = forms.FloatField(
+        label=gettext_lazy("To (seconds into the footage)"),
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy("Leave both empty to redact the whole footage."),
+    )
+    track_set = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, track_set: TrackSet | None = None, picture: bool = False, sound: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown_track_set = track_set
+        tracks = track_set.tracks if track_set is not None else []
+        keep = self.fields["keep"]
+        assert isinstance(keep, forms.TypedMultipleChoiceField)
+        keep.choices = [(track["track_id"], str(track["track_id"])) for track in tracks]
+        self.fields["track_set"].initial = track_set.pk if track_set is not None else None
+        if picture:  # one frame, no sound
+            for name in ("start_s", "end_s", "audio"):
+                del self.fields[name]
+        elif not sound:
+            del self.fields["audio"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        start, end = self.cleaned_data.get("start_s"), self.cleaned_data.get("end_s")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end_s", _("The end must come after the start."))
+        return self.cleaned_data
+
+    def rendering(self) -> Rendering:
+        data = self.cleaned_data
+        return Rendering(
+            mode=data["mode"],
+            shape=data["shape"],
+            keep_tracks=frozenset(data["keep"]),
+            keep_audio=data.get("audio") == "keep",
+            start_s=data.get("start_s"),
+            end_s=data.get("end_s"),
+        )

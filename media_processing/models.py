@@ -21,6 +21,7 @@ class Rights(models.Model):
         permissions = (
             ("view_footage", _("Can view footage")),
             ("manage_footage", _("Can add and change cameras and footage")),
+            ("redact_footage", _("Can find faces and plates in footage and make redacted copies")),
         )
 
     def __str__(self) -> str:
@@ -289,3 +290,127 @@ class Clip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.camera} {self.requested_start:%Y-%m-%d %H:%M}"
+
+
+class RedactionMode(models.TextChoices):
+    BLUR = "blur", _("Blur")
+    PIXELATE = "pixelate", _("Pixelate")
+    FILL = "fill", _("Solid fill")
+
+
+class RedactionShape(models.TextChoices):
+    ELLIPSE = "ellipse", _("Ellipse")
+    BOX = "box", _("Box")
+
+
+def _one_subject(name: str) -> models.CheckConstraint:
+    """Exactly one of recording and clip: the footage the row was made from."""
+    return models.CheckConstraint(
+        condition=Q(recording__isnull=False, clip__isnull=True) | Q(recording__isnull=True, clip__isnull=False),
+        name=name,
+    )
+
+
+class TrackSet(models.Model):
+    """The detection store of one recording or clip: a `.npz` file under the media root
+    with every anonymous track's box, frame by frame.
+
+    It holds boxes, scores and track ids only; no picture content, face crop or
+    embedding. `tracks` repeats each track's summary (span, best frame and box) so the
+    pages need not open the file. [`start_s`, `end_s`) is the part analysed; empty
+    means from the beginning, or to the end.
+    """
+
+    recording = models.ForeignKey(Recording, null=True, blank=True, on_delete=models.PROTECT, related_name="track_sets")
+    clip = models.ForeignKey(Clip, null=True, blank=True, on_delete=models.PROTECT, related_name="track_sets")
+    file = models.FileField(_("detection store"), max_length=500)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("size (bytes)"))
+    source_sha256 = models.CharField(_("SHA-256 of the footage analysed"), max_length=64, blank=True)
+    start_s = models.FloatField(_("from (s)"), null=True, blank=True)
+    end_s = models.FloatField(_("to (s)"), null=True, blank=True)
+    start_frame = models.PositiveIntegerField(default=0)
+    frame_count = models.PositiveIntegerField(_("frames"))
+    fps = models.FloatField(_("frames per second"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    track_count = models.PositiveIntegerField(_("tracks"))
+    detection_count = models.PositiveIntegerField(_("detections"))
+    tracks = models.JSONField(_("track summaries"), default=list, blank=True)
+    detectors = models.JSONField(_("detectors"), default=list, blank=True)
+    finding = models.JSONField(_("finding settings"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    job = models.ForeignKey("compliance.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("detection store")
+        verbose_name_plural = _("detection stores")
+        constraints = [_one_subject("trackset_one_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.track_count} tracks"
+
+    @property
+    def subject(self) -> Recording | Clip:
+        subject = self.recording or self.clip
+        assert subject is not None
+        return subject
+
+    def covers(self, start_s: float | None, end_s: float | None) -> bool:
+        """Whether the part analysed contains [start_s, end_s) (None: the start, the end)."""
+        starts_early = (self.start_s or 0.0) <= (start_s or 0.0)
+        ends_late = self.end_s is None or (end_s is not None and self.end_s >= end_s)
+        return starts_early and ends_late
+
+    def track(self, track_id: int) -> dict[str, Any] | None:
+        return next((track for track in self.tracks if track.get("track_id") == track_id), None)
+
+
+class RedactedCopy(models.Model):
+    """One redacted output of a recording or clip, made from the tracks of `track_set`.
+
+    `record` is the engine's full redaction record (hashes, detectors and model hashes,
+    settings, counts, keep list, wall time): counts and ids only, never picture content.
+    """
+
+    recording = models.ForeignKey(
+        Recording, null=True, blank=True, on_delete=models.PROTECT, related_name="redacted_copies"
+    )
+    clip = models.ForeignKey(Clip, null=True, blank=True, on_delete=models.PROTECT, related_name="redacted_copies")
+    track_set = models.ForeignKey(
+        TrackSet, on_delete=models.PROTECT, related_name="copies", verbose_name=_("detection store")
+    )
+    file = models.FileField(_("file"), max_length=500)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("size (bytes)"))
+    mode = models.CharField(_("cover"), max_length=10, choices=RedactionMode.choices)
+    shape = models.CharField(_("shape"), max_length=10, choices=RedactionShape.choices)
+    keep_tracks = models.JSONField(_("tracks left visible"), default=list, blank=True)
+    keep_audio = models.BooleanField(_("sound kept"), default=False)
+    start_s = models.FloatField(_("from (s)"), null=True, blank=True)
+    end_s = models.FloatField(_("to (s)"), null=True, blank=True)
+    record = models.JSONField(_("redaction record"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    job = models.ForeignKey("compliance.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("redacted copy")
+        verbose_name_plural = _("redacted copies")
+        constraints = [_one_subject("redactedcopy_one_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {self.get_mode_display()}"
+
+    @property
+    def subject(self) -> Recording | Clip:
+        subject = self.recording or self.clip
+        assert subject is not None
+        return subject

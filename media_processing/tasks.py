@@ -11,8 +11,15 @@ from compliance.models import JobRun
 from media_processing.engine.errors import MediaError
 from media_processing.ingest.pipeline import IngestFailed
 from media_processing.ingest.pipeline import ingest as run_ingest
-from media_processing.models import Clip, Recording
+from media_processing.models import Clip, Recording, TrackSet
 from media_processing.services.clips import ClipError, clip_cut, clip_fail
+from media_processing.services.redaction import (
+    RedactionError,
+    footage_load,
+    redacted_copy_render,
+    track_set_detect,
+)
+from media_processing.services.redaction_media import Rendering
 
 
 def ingest(job: JobRun, progress: ProgressCallback, recording_id: int) -> dict[str, Any]:
@@ -36,3 +43,51 @@ def cut_clip(job: JobRun, progress: ProgressCallback, clip_id: int) -> dict[str,
         clip_fail(clip=clip, message=_("The clip could not be cut because of an internal error."))
         raise
     return {"clip": clip.pk, "sha256": clip.sha256}
+
+
+def detect_tracks(
+    job: JobRun, progress: ProgressCallback, recording_id: int | None = None, clip_id: int | None = None
+) -> dict[str, Any]:
+    footage = footage_load(recording_id=recording_id, clip_id=clip_id)
+    progress(1, _("Finding faces and plates"))
+    try:
+        track_set = track_set_detect(
+            footage=footage, user=job.started_by, job=job, progress=lambda fraction: progress(1 + 97 * fraction)
+        )
+    except (RedactionError, MediaError) as exc:
+        raise JobError(str(exc)) from exc
+    return {"track_set": track_set.pk, "tracks": track_set.track_count, "detections": track_set.detection_count}
+
+
+def render_redacted(
+    job: JobRun,
+    progress: ProgressCallback,
+    *,
+    mode: str,
+    shape: str,
+    keep_tracks: list[int],
+    keep_audio: bool,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    track_set_id: int | None = None,
+    recording_id: int | None = None,
+    clip_id: int | None = None,
+) -> dict[str, Any]:
+    footage = footage_load(recording_id=recording_id, clip_id=clip_id)
+    track_set = TrackSet.objects.get(pk=track_set_id) if track_set_id is not None else None
+    rendering = Rendering(
+        mode=mode, shape=shape, keep_tracks=frozenset(keep_tracks), keep_audio=keep_audio, start_s=start_s, end_s=end_s
+    )
+    progress(1, _("Covering faces and plates") if track_set else _("Finding and covering faces and plates"))
+    try:
+        copy = redacted_copy_render(
+            footage=footage,
+            user=job.started_by,
+            job=job,
+            rendering=rendering,
+            track_set=track_set,
+            progress=lambda fraction: progress(1 + 97 * fraction),
+        )
+    except (RedactionError, MediaError) as exc:
+        raise JobError(str(exc)) from exc
+    return {"redacted_copy": copy.pk, "sha256": copy.sha256, "tracks_source": copy.record.get("tracks_source")}

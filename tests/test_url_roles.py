@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from compliance.jobs import start_job
-from media_processing.models import Clip
+from media_processing.models import Clip, RedactedCopy, TrackSet
 from tests.support.footage import make_camera, make_recording
 
 ROLES = ("dpo", "handler", "admin_role", "auditor", "outsider", "anonymous")
@@ -28,6 +28,7 @@ def only(allowed: tuple[str, ...], status: int = 200, refused: int = 403) -> dic
 
 
 FOOTAGE = ("dpo", "handler", "admin_role", "auditor")  # media_processing.view_footage
+REDACT = ("dpo", "handler")  # media_processing.redact_footage
 
 # URL name -> (method, expected answer per role)
 EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -58,11 +59,21 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     # Raw footage only after a reason was given in this session: refused to every role here.
     "media_processing:recording_stream": ("GET", only(())),
     "media_processing:recording_download": ("GET", only(())),
+    # The test recording has no stored file: the job is refused with a message on the page.
+    "media_processing:recording_detect": ("POST", only(REDACT, status=302)),
+    # An empty form is shown again with its errors.
+    "media_processing:recording_render": ("POST", only(REDACT)),
     "media_processing:upload": ("GET", only(("admin_role",))),
     "media_processing:upload_file": ("POST", only(("admin_role",), status=400)),  # no file sent
     "media_processing:search": ("GET", only(FOOTAGE)),
     "media_processing:clip": ("GET", only(FOOTAGE)),
     "media_processing:clip_download": ("GET", only(FOOTAGE, status=404)),  # the clip is still being cut
+    "media_processing:clip_access": ("GET", only(REDACT, status=404)),  # nothing to show until it is cut
+    "media_processing:clip_detect": ("POST", only(REDACT, status=302)),
+    "media_processing:clip_render": ("POST", only(REDACT)),
+    # Frames of raw footage only after a reason was given in this session: refused to every role here.
+    "media_processing:track_thumbnail": ("GET", only(())),
+    "media_processing:redacted_download": ("GET", only(REDACT, status=404)),  # its file is not there
     "dsar:index": ("GET", only(("dpo", "handler", "auditor"))),
     "dpia:index": ("GET", only(("dpo", "admin_role", "auditor"))),
     # The API takes tokens only, never the session cookie: everyone without a token gets 401.
@@ -136,9 +147,26 @@ def url_for(name: str, users: dict[str, Any]) -> str:
         return reverse(name, kwargs={"pk": job.pk})
     if name == "api:recording":
         return reverse(name, kwargs={"pk": 1})
+    if name == "media_processing:track_thumbnail":
+        return reverse(name, kwargs={"pk": redaction_rows().track_set.pk, "track_id": 1})
+    if name == "media_processing:redacted_download":
+        return reverse(name, kwargs={"pk": redaction_rows().pk})
     if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
         return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
+
+
+def redaction_rows() -> RedactedCopy:
+    """A detection store and a redacted copy of a recording, their files not on disk."""
+    recording = make_recording(make_camera(), timezone.now() - timedelta(hours=1), 60)
+    track_set = TrackSet.objects.create(
+        recording=recording, file="tracks/x.npz", sha256="0" * 64, size=1, frame_count=1, fps=25.0, width=320,
+        height=240, track_count=1, detection_count=1, tracks=[{"track_id": 1, "best_frame": 0}],
+    )  # fmt: skip
+    return RedactedCopy.objects.create(
+        recording=recording, track_set=track_set, file="redacted/x.mp4", sha256="0" * 64, size=1, mode="blur",
+        shape="ellipse",
+    )  # fmt: skip
 
 
 def footage_pk(name: str) -> int:

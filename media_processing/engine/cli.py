@@ -5,6 +5,7 @@
 
     python -m media_processing.engine redact INPUT OUTPUT [--mode blur|pixelate|fill]
         [--keep-track ID ...] [--start SECONDS] [--end SECONDS] [--audio keep|drop]
+        [--detect-every N] [--save-tracks FILE.npz | --tracks FILE.npz]
 
 `detect` prints, per picture, one line `{"file", "width", "height", "boxes": [...]}`
 and, per analysed video frame, one line `{"file", "frame", "time", "width", "height",
@@ -13,7 +14,9 @@ picture as displayed (after its EXIF orientation or the video's rotation). A fil
 cannot be analysed gives `{"file", "error", "code"}` and the exit status 1; the other
 files are still analysed. Without `--json` the same facts are printed as text.
 `redact` writes an H.264 MP4 with every face and plate covered, except the kept
-tracks, and prints its redaction record as JSON.
+tracks, and prints its redaction record as JSON. `--save-tracks` keeps the tracks it
+found (boxes and anonymous ids only); `--tracks` renders from such a file instead of
+detecting again, e.g. with another `--keep-track`.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from .redaction.render import Mode, RenderStyle, Shape
 from .redaction.video import VideoRedaction, redact_video
 from .tools import Tools
 from .track_finder import Finding
+from .track_store import TrackStore
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +89,9 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
         help="analyse the whole frame every Nth frame; objects are followed in between (1: every frame)",
     )
     redact.add_argument("--no-plates", dest="plates", action="store_false", help="do not cover licence plates")
+    stored = redact.add_mutually_exclusive_group()
+    stored.add_argument("--save-tracks", type=Path, default=None, metavar="FILE", help="keep the tracks found (.npz)")
+    stored.add_argument("--tracks", type=Path, default=None, metavar="FILE", help="render these saved tracks")
     redact.set_defaults(run=_redact)
     return parser, {"detect": detect, "redact": redact}
 
@@ -100,9 +107,17 @@ def _redact(args: argparse.Namespace) -> int:
             end_s=args.end,
             keep_audio=args.audio == "keep",
         )
-        detectors = build_detectors(plates=args.plates)
+        store = TrackStore.load(args.tracks) if args.tracks is not None else None
+        detectors = build_detectors(plates=args.plates) if store is None else []
         record = redact_video(
-            args.input, args.output, detectors=detectors, settings=settings, tools=Tools(), limits=Limits()
+            args.input,
+            args.output,
+            detectors=detectors,
+            settings=settings,
+            tools=Tools(),
+            limits=Limits(),
+            store=store,
+            save_tracks=args.save_tracks,
         )
     except MediaError as exc:
         print(json.dumps({"file": str(args.input), "error": exc.message, "code": exc.code}))

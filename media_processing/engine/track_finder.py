@@ -30,8 +30,8 @@ from .tracking import TrackedBox, Tracker
 # A crop smaller than this (pixels) gives the detector too little context.
 _MIN_CROP = 64
 # Objects larger than this (pixels, longest side) are followed on a scaled-down crop:
-# a large face is found as well at 96 pixels, at a fraction of the cost.
-_FOLLOW_SIZE = 96
+# a large face is found as well at 64 pixels, at a fraction of the cost.
+_FOLLOW_SIZE = 64
 # Boxes of one label from overlapping crops are merged above this overlap.
 _MERGE_IOU = 0.5
 
@@ -44,7 +44,8 @@ class Finding:
     `follow`: between full passes, detect in crops around live tracks (off: the tracker
     only predicts). `backfill`: search backwards from an object's first full-pass
     detection through the held frames. `context`: a crop reaches this many box widths
-    (heights) beyond the box on each side. `max_missed`: frames a track stays covered
+    (heights) beyond the box on each side (an object moving more than that between
+    two frames is left to the tracker's guess and the next full pass). `max_missed`: frames a track stays covered
     without a detection. `patience`: the backward search stops after this many frames
     without the object.
     """
@@ -52,7 +53,7 @@ class Finding:
     detect_every: int = 8
     follow: bool = True
     backfill: bool = True
-    context: float = 1.0
+    context: float = 0.5
     max_missed: int = 25
     patience: int = 2
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from compliance.access_log import record_access
-from media_processing.models import Recording
+from media_processing.models import Clip, Recording
 
 SESSION_KEY = "raw_footage_access"
 ACTIONS = ("footage.view", "footage.download")
@@ -21,19 +21,31 @@ def access_reason(reason: str, reference: str = "") -> str:
 
 
 def raw_access_grant(
-    *, session: Any, user: Any, recording: Recording, action: str, reason: str, reference: str = "", ip: str | None
+    *,
+    session: Any,
+    user: Any,
+    footage: Recording | Clip,
+    action: str,
+    reason: str,
+    reference: str = "",
+    ip: str | None,
 ) -> None:
-    """Write the access event, then let this session play or download the recording
-    for RAW_ACCESS_MINUTES without asking again (a player makes many range requests)."""
+    """Write the access event, then let this session play or download the recording (or
+    see frames of the clip) for RAW_ACCESS_MINUTES without asking again (a player makes
+    many range requests, a track strip many thumbnails)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     with transaction.atomic():
-        record_access(actor=user, action=action, target=recording, reason=access_reason(reason, reference), ip=ip)
+        record_access(actor=user, action=action, target=footage, reason=access_reason(reason, reference), ip=ip)
     grants = dict(session.get(SESSION_KEY, {}))
-    grants[f"{action}:{recording.pk}"] = time.time() + settings.RAW_ACCESS_MINUTES * 60
+    grants[_key(footage, action)] = time.time() + settings.RAW_ACCESS_MINUTES * 60
     session[SESSION_KEY] = {key: expiry for key, expiry in grants.items() if expiry > time.time()}
 
 
-def raw_access_granted(*, session: Any, recording: Recording, action: str) -> bool:
-    expiry = session.get(SESSION_KEY, {}).get(f"{action}:{recording.pk}")
+def raw_access_granted(*, session: Any, footage: Recording | Clip, action: str) -> bool:
+    expiry = session.get(SESSION_KEY, {}).get(_key(footage, action))
     return expiry is not None and expiry > time.time()
+
+
+def _key(footage: Recording | Clip, action: str) -> str:
+    return f"{action}:{footage._meta.model_name}:{footage.pk}"

@@ -1,4 +1,5 @@
-"""Evidence clips: requested from a search, cut by a job, downloaded with a log entry."""
+"""Evidence clips: requested from a search, cut by a job, downloaded with a log entry,
+redacted like recordings (the section itself is in `views.redaction`)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from compliance.access import client_ip
 from compliance.access_log import record_access
 from compliance.models import JobRun
 from media_processing.access import access_camera, access_clip
-from media_processing.forms import LOCAL_INPUT_FORMAT, ClipForm, SearchForm
+from media_processing.forms import LOCAL_INPUT_FORMAT, ClipForm, RawAccessForm, RenderForm, SearchForm
 from media_processing.models import Clip, ClipStatus
-from media_processing.services.clips import ClipError, clip_request
+from media_processing.services.access import raw_access_grant
+from media_processing.services.clips import CLIP_KIND, ClipError, clip_request
+from media_processing.views import redaction
 from media_processing.views.search import search_page
 from media_processing.views.streaming import ranged_file_response
 
@@ -57,9 +60,49 @@ def _search_query(form: ClipForm, camera_pk: int) -> dict[str, object]:
 
 
 def clip_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    clip = access_clip(request.user, pk)
-    job = JobRun.objects.filter(subject_type=ContentType.objects.get_for_model(Clip), subject_id=str(clip.pk)).first()
-    return render(request, "media_processing/clip_detail.html", {"clip": clip, "job": job})
+    return _page(request, access_clip(request.user, pk))
+
+
+def _page(request: HttpRequest, clip: Clip, form: RenderForm | None = None) -> HttpResponse:
+    job = JobRun.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Clip), subject_id=str(clip.pk), kind=CLIP_KIND
+    ).first()
+    context = {"clip": clip, "job": job, **redaction.redaction_context(request, clip, form)}
+    return render(request, "media_processing/clip_detail.html", context)
+
+
+@require_POST
+def clip_detect(request: HttpRequest, pk: int) -> HttpResponse:
+    return redaction.detect(request, access_clip(request.user, pk, redact=True))
+
+
+@require_POST
+def clip_render(request: HttpRequest, pk: int) -> HttpResponse:
+    clip = access_clip(request.user, pk, redact=True)
+    form = redaction.submitted_render_form(request, clip)
+    if redaction.start_render(request, clip, form):
+        return redirect(redaction.page_url(clip))
+    return _page(request, clip, form)
+
+
+def clip_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reason form in front of the clip's frames in the track strip; it is logged."""
+    clip = access_clip(request.user, pk, redact=True)
+    if clip.status != ClipStatus.READY:
+        raise Http404
+    form = RawAccessForm(request.POST or None)
+    if form.is_valid():
+        raw_access_grant(
+            session=request.session,
+            user=request.user,
+            footage=clip,
+            action="footage.view",
+            reason=form.cleaned_data["reason"],
+            reference=form.cleaned_data["reference"],
+            ip=client_ip(request),
+        )
+        return redirect(redaction.page_url(clip))
+    return render(request, "media_processing/clip_access.html", {"clip": clip, "form": form})
 
 
 @require_safe

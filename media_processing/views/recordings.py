@@ -1,4 +1,5 @@
-"""One recording: its facts, and raw playback or download once a reason is logged."""
+"""One recording: its facts, raw playback or download once a reason is logged, and its
+redaction (the section itself is in `views.redaction`)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from compliance.access import client_ip
 from compliance.models import JobRun
 from media_processing.access import access_recording
-from media_processing.forms import RawAccessForm
+from media_processing.forms import RawAccessForm, RenderForm
 from media_processing.models import Recording, RecordingKind
 from media_processing.services.access import raw_access_grant, raw_access_granted
+from media_processing.services.ingest import INGEST_KIND
+from media_processing.views import redaction
 from media_processing.views.streaming import ranged_file_response
 
 # What the person asks for, as the URL spells it, and as the access log records it.
@@ -27,7 +30,9 @@ ACTIONS = {"view": "footage.view", "download": "footage.download"}
 
 def ingest_job(recording: Recording) -> JobRun | None:
     return (
-        JobRun.objects.filter(subject_type=ContentType.objects.get_for_model(Recording), subject_id=str(recording.pk))
+        JobRun.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Recording), subject_id=str(recording.pk), kind=INGEST_KIND
+        )
         .select_related("started_by")
         .first()
     )
@@ -35,15 +40,34 @@ def ingest_job(recording: Recording) -> JobRun | None:
 
 def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recording = access_recording(request.user, pk)
+    return _page(request, recording)
+
+
+def _page(request: HttpRequest, recording: Recording, form: RenderForm | None = None) -> HttpResponse:
     session = request.session
     context = {
         "recording": recording,
         "job": ingest_job(recording),
-        "can_play": raw_access_granted(session=session, recording=recording, action="footage.view"),
-        "can_download": raw_access_granted(session=session, recording=recording, action="footage.download"),
+        "can_play": raw_access_granted(session=session, footage=recording, action="footage.view"),
+        "can_download": raw_access_granted(session=session, footage=recording, action="footage.download"),
         "is_image": recording.kind == RecordingKind.IMAGE,
+        **redaction.redaction_context(request, recording, form),
     }
     return render(request, "media_processing/recording_detail.html", context)
+
+
+@require_POST
+def recording_detect(request: HttpRequest, pk: int) -> HttpResponse:
+    return redaction.detect(request, access_recording(request.user, pk, redact=True))
+
+
+@require_POST
+def recording_render(request: HttpRequest, pk: int) -> HttpResponse:
+    recording = access_recording(request.user, pk, redact=True)
+    form = redaction.submitted_render_form(request, recording)
+    if redaction.start_render(request, recording, form):
+        return redirect(redaction.page_url(recording))
+    return _page(request, recording, form)
 
 
 def recording_access(request: HttpRequest, pk: int) -> HttpResponse:
@@ -57,16 +81,16 @@ def recording_access(request: HttpRequest, pk: int) -> HttpResponse:
         raw_access_grant(
             session=request.session,
             user=request.user,
-            recording=recording,
+            footage=recording,
             action=ACTIONS[action],
             reason=form.cleaned_data["reason"],
             reference=form.cleaned_data["reference"],
             ip=client_ip(request),
         )
-        return redirect(f"{reverse('media_processing:recording', args=[recording.pk])}#footage")
-    return render(
-        request, "media_processing/recording_access.html", {"recording": recording, "form": form, "action": action}
-    )
+        section = "redaction" if request.GET.get("section") == "redaction" else "footage"
+        return redirect(f"{reverse('media_processing:recording', args=[recording.pk])}#{section}")
+    context = {"recording": recording, "form": form, "action": action, "section": request.GET.get("section")}
+    return render(request, "media_processing/recording_access.html", context)
 
 
 @require_safe
@@ -83,7 +107,7 @@ def recording_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _serve(request: HttpRequest, recording: Recording, action: str, *, as_attachment: bool) -> HttpResponseBase:
     # The grant was logged with its reason; every range request of the player rides on it.
-    if not raw_access_granted(session=request.session, recording=recording, action=action):
+    if not raw_access_granted(session=request.session, footage=recording, action=action):
         raise PermissionDenied
     if not recording.is_ready or not recording.file:
         raise Http404

@@ -3,13 +3,23 @@ cookies, no storage) per test, and a `login` helper that goes through the real f
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import django_rq
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, database_env
+
+ROOT = Path(__file__).resolve().parents[2]
+Login = Callable[[Page, Any], None]
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, not a downloaded one; these flags keep it from calling home, so the
@@ -63,3 +73,50 @@ def login() -> Callable[[Page, Any], None]:
         expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
 
     return log_in
+
+
+@pytest.fixture
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    """One data folder for the live server (this process) and the worker (a child)."""
+    data = tmp_path / "data"
+    settings.DATA_DIR = data
+    settings.MEDIA_ROOT = data / "media"
+    settings.FILE_UPLOAD_TEMP_DIR = data / "tmp" / "uploads"
+    settings.IMPORT_ROOT = data / "import"
+    settings.QUARANTINE_DIR = data / "quarantine"
+    settings.FILE_UPLOAD_TEMP_DIR.mkdir(parents=True)
+    return data
+
+
+@pytest.fixture
+def worker(data_dir: Path, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    connection = django_rq.get_connection()
+    if connection.connection_pool.connection_kwargs.get("db", 0) == 0:
+        pytest.fail("REDIS_URL names Redis database 0; this test flushes its database, so name a spare one.")
+    connection.flushdb()
+    env = database_env() | {"OBSCURA_DATA_DIR": str(data_dir), "MEDIA_ROOT": str(data_dir / "media")}
+    log = tmp_path / "worker.log"
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "rqworker", "default"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group, so that killpg takes it and its work horse down
+        )
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        connection.flushdb()
+
+
+def watch_for_errors(page: Page) -> list[str]:
+    """Script errors and console errors (a Content-Security-Policy refusal is one)."""
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems

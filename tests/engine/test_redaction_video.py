@@ -159,3 +159,33 @@ def test_the_command_line_prints_the_record(face_video: Path, tmp_path: Path) ->
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert bad.returncode == 1 and "error" in json.loads(bad.stdout) and "Traceback" not in bad.stderr
+
+
+def test_the_command_line_saves_tracks_and_renders_them_with_another_keep_list(
+    face_video: Path, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    def engine(*args: str) -> dict[str, Any]:
+        result = subprocess.run(
+            [sys.executable, "-m", "media_processing.engine", "redact", str(face_video), *args],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        return dict(json.loads(result.stdout))
+
+    tracks = tmp_path / "tracks.npz"
+    first = engine(str(tmp_path / "covered.mp4"), "--save-tracks", str(tracks))
+    assert first["tracks_source"] == "detected" and tracks.is_file()
+    again = engine(str(tmp_path / "kept.mp4"), "--tracks", str(tracks), "--keep-track", "1")
+    assert again["tracks_source"] == "stored" and again["keep_tracks"] == [1]
+    assert again["detectors"] == first["detectors"] and again["tracks"] == first["tracks"]
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"nope")
+    result = subprocess.run(
+        [sys.executable, "-m", "media_processing.engine", "redact", str(face_video), str(tmp_path / "x.mp4"),
+         "--tracks", str(broken)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1 and json.loads(result.stdout)["code"] == "tracks-invalid"

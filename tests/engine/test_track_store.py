@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from media_processing.engine import Limits, Tools
-from media_processing.engine.detection.base import Box
 from media_processing.engine.detection.centerface import CenterFace
 from media_processing.engine.errors import MediaError
 from media_processing.engine.redaction.video import VideoRedaction, detect_video, redact_video

@@ -126,3 +126,19 @@ def exiftool(path: Path) -> dict[str, Any]:
     data = json.loads(result.stdout or b"[{}]")
     tags: dict[str, Any] = data[0] if data else {}
     return tags
+
+
+def make_face_video(path: Path, *, seconds: float = 1, rate: int = 10, audio: bool = True) -> Path:
+    """The astronaut of the shared face set panning slowly (400 x 400), with a tone when
+    `audio`: one face, found by CenterFace on every frame."""
+    source = shared_folder("faces/nogt") / "astronaut.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sound = ["-f", "lavfi", "-i", f"sine=f=440:d={seconds}"] if audio else []
+    ffmpeg(
+        *("-loop", "1", "-framerate", str(rate), "-i", str(source), *sound),
+        *("-vf", "crop=400:400:x='t*30':y=20", "-t", str(seconds), "-r", str(rate)),
+        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", str(rate)),
+        *(("-c:a", "aac", "-shortest") if audio else ()),
+        str(path),
+    )
+    return path
