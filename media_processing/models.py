@@ -311,7 +311,28 @@ def _one_subject(name: str) -> models.CheckConstraint:
     )
 
 
-class TrackSet(models.Model):
+class MadeFromFootage(models.Model):
+    """Something a job made from one recording or one clip (exactly one of the two,
+    declared by each subclass with its own reverse name): who, when, which job."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    job = models.ForeignKey("compliance.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def subject(self) -> Recording | Clip:
+        subject: Recording | Clip | None = getattr(self, "recording", None) or getattr(self, "clip", None)
+        assert subject is not None
+        return subject
+
+
+class TrackSet(MadeFromFootage):
     """The detection store of one recording or clip: a `.npz` file under the media root
     with every anonymous track's box, frame by frame.
 
@@ -339,26 +360,14 @@ class TrackSet(models.Model):
     tracks = models.JSONField(_("track summaries"), default=list, blank=True)
     detectors = models.JSONField(_("detectors"), default=list, blank=True)
     finding = models.JSONField(_("finding settings"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("made by")
-    )
-    created_at = models.DateTimeField(_("made"), auto_now_add=True)
-    job = models.ForeignKey("compliance.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(MadeFromFootage.Meta):
         verbose_name = _("detection store")
         verbose_name_plural = _("detection stores")
         constraints = [_one_subject("trackset_one_subject")]
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.track_count} tracks"
-
-    @property
-    def subject(self) -> Recording | Clip:
-        subject = self.recording or self.clip
-        assert subject is not None
-        return subject
 
     def covers(self, start_s: float | None, end_s: float | None) -> bool:
         """Whether the part analysed contains [start_s, end_s) (None: the start, the end)."""
@@ -370,7 +379,7 @@ class TrackSet(models.Model):
         return next((track for track in self.tracks if track.get("track_id") == track_id), None)
 
 
-class RedactedCopy(models.Model):
+class RedactedCopy(MadeFromFootage):
     """One redacted output of a recording or clip, made from the tracks of `track_set`.
 
     `record` is the engine's full redaction record (hashes, detectors and model hashes,
@@ -394,23 +403,11 @@ class RedactedCopy(models.Model):
     start_s = models.FloatField(_("from (s)"), null=True, blank=True)
     end_s = models.FloatField(_("to (s)"), null=True, blank=True)
     record = models.JSONField(_("redaction record"), default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("made by")
-    )
-    created_at = models.DateTimeField(_("made"), auto_now_add=True)
-    job = models.ForeignKey("compliance.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(MadeFromFootage.Meta):
         verbose_name = _("redacted copy")
         verbose_name_plural = _("redacted copies")
         constraints = [_one_subject("redactedcopy_one_subject")]
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.get_mode_display()}"
-
-    @property
-    def subject(self) -> Recording | Clip:
-        subject = self.recording or self.clip
-        assert subject is not None
-        return subject

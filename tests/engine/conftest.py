@@ -21,6 +21,7 @@ from tests.support.media import (  # noqa: F401 (the engine tests import these f
     exiftool,
     ffmpeg,
     ffprobe,
+    make_face_video,
     make_video,
     shared_folder,
 )

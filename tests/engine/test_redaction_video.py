@@ -18,7 +18,7 @@ from media_processing.engine.redaction import Keyframe, ManualTrack, Mode, Rende
 from media_processing.engine.redaction.video import VideoRedaction, redact_video
 from media_processing.engine.track_finder import Finding
 
-from .conftest import boxes_per_frame, ffmpeg, ffprobe, found_again, leftovers, shared_folder
+from .conftest import boxes_per_frame, ffprobe, found_again, leftovers, make_face_video
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +29,7 @@ def faces() -> CenterFace:
 @pytest.fixture(scope="module")
 def face_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three seconds of the astronaut panning slowly, with a tone, 10 fps."""
-    source = shared_folder("faces/nogt") / "astronaut.png"
-    path = tmp_path_factory.mktemp("video") / "astronaut.mp4"
-    ffmpeg(
-        *("-loop", "1", "-framerate", "10", "-i", str(source)),
-        *("-f", "lavfi", "-i", "sine=f=440:d=3"),
-        *("-vf", "crop=400:400:x='t*30':y=20", "-t", "3", "-r", "10"),
-        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"),
-        str(path),
-    )
-    return path
+    return make_face_video(tmp_path_factory.mktemp("video") / "astronaut.mp4", seconds=3)
 
 
 def faces_per_frame(path: Path, faces: CenterFace) -> list[int]:

@@ -16,7 +16,7 @@ from media_processing.engine.redaction.video import VideoRedaction, detect_video
 from media_processing.engine.track_finder import Finding
 from media_processing.engine.track_store import TrackStore, TrackStoreBuilder
 
-from .conftest import boxes_per_frame, ffmpeg, found_again, leftovers, shared_folder
+from .conftest import boxes_per_frame, found_again, leftovers, make_face_video
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +27,7 @@ def faces() -> CenterFace:
 @pytest.fixture(scope="module")
 def face_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two seconds of the astronaut panning slowly, 10 fps."""
-    source = shared_folder("faces/nogt") / "astronaut.png"
-    path = tmp_path_factory.mktemp("video") / "astronaut.mp4"
-    ffmpeg(
-        *("-loop", "1", "-framerate", "10", "-i", str(source)),
-        *("-vf", "crop=400:400:x='t*30':y=20", "-t", "2", "-r", "10"),
-        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
-        str(path),
-    )
-    return path
+    return make_face_video(tmp_path_factory.mktemp("video") / "astronaut.mp4", seconds=2, audio=False)
 
 
 def small_store() -> TrackStore:
