@@ -369,7 +369,7 @@ class _Encoder:
     def write(self, image: np.ndarray) -> None:
         stdin = cast(io.BufferedWriter, self.proc.stdin)
         try:
-            stdin.write(np.ascontiguousarray(image).tobytes())
+            stdin.write(memoryview(np.ascontiguousarray(image)).cast("B"))
         except BrokenPipeError:
             self.proc.wait(timeout=30)
             raise self._failure() from None
