@@ -27,10 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from media_processing.engine.track_finder import Finding  # noqa: E402
-
 TESTDATA = Path(os.environ.get("OBSCURA_TESTDATA", ROOT.parent / "shared" / "testdata"))
 CLIP_1080 = TESTDATA / "video" / "video4j-facedetect" / "media" / "pexels-kindel-media-8164110.mp4"
 CACHE = ROOT / "var" / "bench" / "redaction"
@@ -86,13 +82,17 @@ def hour_clip() -> Path:
     return hour
 
 
-def long_runs(minutes: list[float], detect_every: int) -> None:
+def stride_arguments(detect_every: int | None) -> list[str]:
+    return ["--detect-every", str(detect_every)] if detect_every else []
+
+
+def long_runs(minutes: list[float], detect_every: int | None) -> None:
     hour = hour_clip()
     with tempfile.TemporaryDirectory() as scratch:
         for length in minutes:
             out = Path(scratch) / "hour.mp4"
             command = [sys.executable, "-m", "media_processing.engine", "redact", str(hour), str(out)]
-            wall, rss = run([*command, "--end", str(length * 60), "--detect-every", str(detect_every)])
+            wall, rss = run([*command, "--end", str(length * 60), *stride_arguments(detect_every)])
             print(f"1-hour 1080p input, first {length:g} min: {wall:7.1f} s, peak RSS {rss:5d} MiB", flush=True)
 
 
@@ -107,7 +107,7 @@ def deface_command() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--detect-every", type=int, default=Finding().detect_every)
+    parser.add_argument("--detect-every", type=int, default=None, help="default: the engine's")
     parser.add_argument("--skip-deface", action="store_true")
     parser.add_argument("--hour-minutes", type=float, nargs="+", default=None, metavar="MINUTES")
     args = parser.parse_args()
@@ -149,8 +149,7 @@ def main() -> None:
                         "redact",
                         str(clip),
                         str(out),
-                        "--detect-every",
-                        str(args.detect_every),
+                        *stride_arguments(args.detect_every),
                     ]
                 ),
             }

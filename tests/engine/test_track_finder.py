@@ -47,7 +47,7 @@ def run(finder: TrackFinder, frames: Iterator[Frame]) -> list[Found]:
     out: list[Found] = []
     for frame in frames:
         out += finder.push(frame)
-        assert len(finder._held) < finder.finding.detect_every  # memory bounded by the stride
+        assert len(finder._held) < finder.every  # memory bounded by the stride
     return out + finder.flush()
 
 
@@ -125,6 +125,8 @@ def test_every_frame_is_a_full_pass_with_stride_one(faces: CenterFace, portrait:
 def test_settings_are_checked(faces: CenterFace) -> None:
     with pytest.raises(ValueError, match="detect_every"):
         Finding(detect_every=0)
+    assert [Finding().stride(fps) for fps in (25, 30, 15, 1)] == [8, 10, 5, 1]  # a third of a second
+    assert Finding(detect_every=3).stride(30) == 3
     with pytest.raises(ValueError, match="detector"):
         TrackFinder([], Finding())
 
@@ -150,7 +152,7 @@ def test_missed_face_rate_on_the_shared_360_clip(faces: CenterFace) -> None:
             if uncovered(reference[frame.index], regions, settings.style, width=width, height=height):
                 missed.append(frame.index)
 
-    finder = TrackFinder(build_detectors(), settings.finding)
+    finder = TrackFinder(build_detectors(), settings.finding, fps=25.0)
     for item in found_boxes(video_frames(clip, tools=Tools(), limits=Limits()), finder):
         judge(covering.push(item))
     judge(covering.flush())

@@ -89,7 +89,7 @@ def detect_video(
     info = _video_info(src, tools, limits)
     fps = info.fps or 25.0
     builder = TrackStoreBuilder()
-    finder = TrackFinder(detectors, finding)
+    finder = TrackFinder(detectors, finding, fps=fps)
     frames = video_frames(src, tools=tools, limits=limits, info=info, start_s=start_s, end_s=end_s)
     counter = _Counter(_expected_frames(info, start_s, end_s), progress)
     try:
@@ -109,7 +109,7 @@ def detect_video(
         labels=finder.labels,
         start_frame=round((start_s or 0.0) * fps),
         detectors=detector_records(detectors),
-        settings=finding.as_dict(),
+        settings=finding.as_dict(fps),
     )
 
 
@@ -145,7 +145,7 @@ def redact_video(
         )
     counter = _Counter(_expected_frames(info, settings.start_s, settings.end_s), progress)
     builder = TrackStoreBuilder() if save_tracks is not None else None
-    finder = TrackFinder(detectors, settings.finding) if store is None else None
+    finder = TrackFinder(detectors, settings.finding, fps=fps) if store is None else None
     dst.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(dst) as temporary:
         encoder = _Encoder(temporary, info.width, info.height, fps, src, settings, tools)
@@ -181,14 +181,14 @@ def redact_video(
             labels=finder.labels,
             start_frame=round((settings.start_s or 0.0) * fps),
             detectors=detector_records(detectors),
-            settings=settings.finding.as_dict(),
+            settings=settings.finding.as_dict(fps),
         ).save(save_tracks)
     counter.done()
     if finder is not None:
         source = {
             "tracks_source": "detected",
             "detectors": detector_records(detectors),
-            "finding": settings.finding.as_dict(),
+            "finding": settings.finding.as_dict(fps),
             "detections": finder.detections,
         }
     else:
@@ -369,7 +369,7 @@ class _Encoder:
     def write(self, image: np.ndarray) -> None:
         stdin = cast(io.BufferedWriter, self.proc.stdin)
         try:
-            stdin.write(memoryview(np.ascontiguousarray(image)).cast("B"))
+            stdin.write(np.ascontiguousarray(image).data)
         except BrokenPipeError:
             self.proc.wait(timeout=30)
             raise self._failure() from None
