@@ -15,7 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, register
+from django.core.checks import Warning as CheckWarning
+
+from compliance.vault.errors import VaultKeyError, VaultKeyMissing
+from compliance.vault.keys import key_file_too_open, load_keyring
 
 
 def face_model_path() -> Path | None:
@@ -125,3 +129,47 @@ def _pdf_problem() -> str:
     if not pdf or not pdf.startswith(b"%PDF"):
         return "WeasyPrint produced no PDF."
     return ""
+
+
+@register()
+def check_vault_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A vault key that is configured but unusable stops the start-up; a missing one is
+    left to the deploy check, so that `migrate` and `vault_key create` can run first."""
+    try:
+        keyring = load_keyring()
+    except VaultKeyMissing:
+        return []
+    except VaultKeyError as exc:
+        return [
+            Error(
+                f"The pseudonymisation vault key is unusable: {exc.message}",
+                hint="See 'Pseudonymisation vault' in docs/operations.md.",
+                id="obscura.E007",
+            )
+        ]
+    if keyring.path is not None and key_file_too_open(keyring.path):
+        return [
+            CheckWarning(
+                f"The vault key file {keyring.path} can be read or written by users other than its owner.",
+                hint=f"chmod 600 {keyring.path}",
+                id="obscura.W001",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def check_vault_key_present(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    try:
+        load_keyring()
+    except VaultKeyMissing as exc:
+        return [
+            Error(
+                f"The pseudonymisation vault has no key. {exc.message}",
+                hint="See 'Pseudonymisation vault' in docs/operations.md.",
+                id="obscura.E008",
+            )
+        ]
+    except VaultKeyError:  # configured but unusable: obscura.E007 reports it
+        return []
+    return []

@@ -199,6 +199,13 @@ IMPORT_SETTLE_SECONDS = env_int("OBSCURA_IMPORT_SETTLE_SECONDS", 10, minimum=0)
 # After giving a reason, a person may play or download that raw recording for this long.
 RAW_ACCESS_MINUTES = env_int("OBSCURA_RAW_ACCESS_MINUTES", 30, minimum=1)
 
+# The pseudonymisation vault's key never enters the database: it comes from the environment,
+# or else from a key file beside it (created by `manage.py vault_key create`). Checked by
+# compliance/checks.py, read by compliance/vault/keys.py.
+VAULT_KEY = env_str("OBSCURA_VAULT_KEY", "")
+VAULT_PREVIOUS_KEYS = env_list("OBSCURA_VAULT_PREVIOUS_KEYS", [])
+VAULT_KEY_FILE = Path(env_str("OBSCURA_VAULT_KEY_FILE", str(DATA_DIR / "vault.key")))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["compliance.api_tokens.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -77,6 +77,17 @@ def video(tmp_path: Any) -> Any:
     return make_video(tmp_path / "source" / "clip.mp4", seconds=2)
 
 
+@pytest.fixture
+def vault_key(settings: Any, tmp_path: Any) -> Any:
+    """This test's vault key, in a key file under tmp_path made as `vault_key create` makes it."""
+    from compliance.vault.keys import key_file_create
+
+    settings.VAULT_KEY = ""
+    settings.VAULT_PREVIOUS_KEYS = []
+    settings.VAULT_KEY_FILE = tmp_path / "vault" / "vault.key"
+    return key_file_create(path=settings.VAULT_KEY_FILE)
+
+
 def database_env() -> dict[str, str]:
     """Environment for a child process (worker, manage.py) that must use the test database."""
     from django.db import connection
@@ -99,6 +110,7 @@ MIGRATION_DATA = (
     ("compliance.migrations.0002_roles_and_chain_head", "create_roles_and_rows"),
     ("compliance.migrations.0003_admin_role_rights", "grant_admin"),
     ("compliance.migrations.0004_api_tokens", "grant_tokens"),
+    ("compliance.migrations.0005_vault", "grant_vault"),
     ("media_processing.migrations.0002_role_permissions", "grant_roles"),
     ("media_processing.migrations.0007_redact_permission", "grant_redaction"),
     ("dsar.migrations.0002_role_permissions", "grant_roles"),

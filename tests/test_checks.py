@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from compliance import checks
 from compliance.env import env_bool, env_int
+from compliance.vault.keys import new_key_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,9 +134,26 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
         SECRET_KEY="p" * 20 + "-production-like-secret-key-" + "q" * 20,
         ALLOWED_HOSTS="obscura.example.org",
         OBSCURA_DATA_DIR=str(tmp_path),
+        OBSCURA_VAULT_KEY=new_key_text(),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_stops_without_a_vault_key(tmp_path: Path) -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="False",
+        OBSCURA_HTTPS="True",
+        SECRET_KEY="p" * 20 + "-production-like-secret-key-" + "q" * 20,
+        ALLOWED_HOSTS="obscura.example.org",
+        OBSCURA_DATA_DIR=str(tmp_path),
+        OBSCURA_VAULT_KEY="",
+    )
+    assert result.returncode != 0
+    assert "obscura.E008" in result.stderr
+    assert "manage.py vault_key create" in result.stderr
 
 
 def test_production_settings_are_hardened(tmp_path: Path) -> None:
