@@ -120,7 +120,7 @@ def test_row_inserted_is_noticed(dpo: Any) -> None:
         call_command("verify_access_log")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_command_exits_1_naming_the_entry(dpo: Any) -> None:
     write_entries(dpo, 3)
     run_sql("UPDATE compliance_accessevent SET action = %s WHERE seq = %s", ["download", 2])
@@ -135,7 +135,7 @@ def test_command_exits_1_naming_the_entry(dpo: Any) -> None:
     assert "entry #2" in result.stderr
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_do_not_fork_the_chain(dpo: Any) -> None:
     target = Organisation.current()
     errors: list[BaseException] = []

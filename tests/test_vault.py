@@ -122,7 +122,7 @@ def test_a_row_moved_to_another_purpose_does_not_decrypt(vault_key: Any, dpo: An
         reidentify(token, actor=dpo, reason="Checking tampering")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_transactions_create_one_token(vault_key: Any) -> None:
     """Two transactions tokenise the same person at once: the second waits for the first's
     row (the unique lookup index) and then returns the first's token."""
