@@ -58,3 +58,7 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(hops) >= settings.PROXY_COUNT:
             return hops[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR")
+
+
+def access_manage_retention(user: Any) -> None:
+    require_perm(user, "compliance.manage_retention")

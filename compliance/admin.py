@@ -6,8 +6,18 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from compliance.access import client_ip
 from compliance.api_tokens import api_token_create, api_token_revoke
-from compliance.models import AccessEvent, ApiToken, JobRun, Organisation
+from compliance.models import (
+    AccessEvent,
+    ApiToken,
+    DeletionCertificate,
+    JobRun,
+    LegalHold,
+    Organisation,
+    RetentionPolicy,
+)
+from compliance.retention.policies import retention_policy_delete, retention_policy_save
 
 
 @admin.register(Organisation)
@@ -79,6 +89,82 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         for token in queryset:
             api_token_revoke(token=token)
+
+
+class RetentionPermissions:
+    """Retention rows follow the two retention permissions, not per-model ones."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("compliance.view_retention")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("compliance.view_retention")
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(RetentionPermissions, admin.ModelAdmin):
+    """Every change goes through `retention_policy_save`, which logs old and new values."""
+
+    list_display = ("category", "camera", "period", "unit", "action", "updated_at", "updated_by")
+    fields = ("category", "camera", "period", "unit", "action")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("compliance.manage_retention")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("compliance.manage_retention")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only per-camera overrides can go; a category always keeps its default.
+        allowed = request.user.has_perm("compliance.manage_retention")
+        return allowed and (obj is None or obj.camera_id is not None)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("category", "camera") if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: RetentionPolicy, form: Any, change: bool) -> None:
+        retention_policy_save(
+            policy=obj, actor=request.user, period=obj.period, unit=obj.unit, action=obj.action, ip=client_ip(request)
+        )
+
+    def delete_model(self, request: HttpRequest, obj: RetentionPolicy) -> None:
+        retention_policy_delete(policy=obj, actor=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for policy in queryset.exclude(camera=None):
+            retention_policy_delete(policy=policy, actor=request.user, ip=client_ip(request))
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(RetentionPermissions, admin.ModelAdmin):
+    """Read-only here: holds are placed and released on the Retention page, which logs both."""
+
+    list_display = ("case_reference", "placed_by", "placed_at", "review_on", "released_at")
+    readonly_fields = [field.name for field in LegalHold._meta.fields] + ["cameras", "recordings"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DeletionCertificate)
+class DeletionCertificateAdmin(RetentionPermissions, admin.ModelAdmin):
+    list_display = ("pk", "started_at", "finished_at")
+    readonly_fields = [field.name for field in DeletionCertificate._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class RoleAwareUserAdmin(UserAdmin):

@@ -8,3 +8,7 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from compliance import checks  # noqa: F401  (registers the system checks)
+        from compliance.retention.job_records import JobRecords
+        from compliance.retention.registry import register
+
+        register(JobRecords())

@@ -3,12 +3,15 @@
 Like the URLconf, this is project wiring: it lists every app's periodic jobs.
 """
 
+from django.conf import settings
 from rq import cron
 
 from compliance.jobs import reap_abandoned_jobs
+from compliance.retention.sweep import start_sweep_job
 from media_processing.services.imports import scan_all_import_folders
 from media_processing.services.ingest import reconcile_stalled_ingestions
 
 cron.register(reap_abandoned_jobs, queue_name="default", interval=60)
 cron.register(scan_all_import_folders, queue_name="default", interval=60)
 cron.register(reconcile_stalled_ingestions, queue_name="default", interval=60)
+cron.register(start_sweep_job, queue_name="default", interval=settings.RETENTION_SWEEP_MINUTES * 60)

@@ -198,6 +198,10 @@ QUARANTINE_DIR = Path(env_str("OBSCURA_QUARANTINE_DIR", str(DATA_DIR / "quaranti
 IMPORT_SETTLE_SECONDS = env_int("OBSCURA_IMPORT_SETTLE_SECONDS", 10, minimum=0)
 # After giving a reason, a person may play or download that raw recording for this long.
 RAW_ACCESS_MINUTES = env_int("OBSCURA_RAW_ACCESS_MINUTES", 30, minimum=1)
+# Retention: how often the scheduler queues a sweep, and the free space below which
+# ingestion refuses new footage (nothing is ever deleted early to make room).
+RETENTION_SWEEP_MINUTES = env_int("OBSCURA_RETENTION_SWEEP_MINUTES", 60, minimum=1)
+MIN_FREE_DISK_MB = env_int("OBSCURA_MIN_FREE_DISK_MB", 1024, minimum=0)
 
 # The pseudonymisation vault's key never enters the database: it comes from the environment,
 # or else from a key file beside it (created by `manage.py vault_key create`). Checked by

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from compliance.forms import LoginForm
-from compliance.views import access_log, dashboard, jobs, retention
+from compliance.views import access_log, certificates, dashboard, jobs, retention
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -21,6 +21,13 @@ urlpatterns = [
     path("access-log/", access_log.access_log, name="access_log"),
     path("access-log/verify/", access_log.access_log_verify, name="access_log_verify"),
     path("retention/", retention.retention, name="retention"),
+    path("retention/policies/<int:pk>/", retention.retention_policy, name="retention_policy"),
+    path("retention/policies/add/", retention.retention_override_add, name="retention_override_add"),
+    path("retention/policies/<int:pk>/delete/", retention.retention_override_delete, name="retention_override_delete"),
+    path("retention/holds/add/", retention.legal_hold_add, name="legal_hold_add"),
+    path("retention/holds/<int:pk>/release/", retention.legal_hold_release_view, name="legal_hold_release"),
+    path("retention/certificates/<int:pk>/", certificates.certificate_detail, name="deletion_certificate"),
+    path("retention/certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="deletion_certificate_pdf"),
     path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel_view, name="job_cancel"),
     path("footage/", include("media_processing.urls")),

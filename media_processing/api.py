@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compliance.disk import DiskFullError
 from media_processing.models import Camera, Recording, RecordingSource
 from media_processing.services.ingest import recording_accept_upload
 
@@ -97,9 +98,12 @@ class RecordingUpload(APIView):
         upload = serializer.validated_data["file"]
         camera: Camera = serializer.validated_data["camera"]
         start: datetime | None = serializer.validated_data.get("start")
-        recording, job = recording_accept_upload(
-            camera=camera, upload=upload, source=RecordingSource.API, start=start, user=request.user
-        )
+        try:
+            recording, job = recording_accept_upload(
+                camera=camera, upload=upload, source=RecordingSource.API, start=start, user=request.user
+            )
+        except DiskFullError as exc:
+            return Response({"detail": str(exc)}, status=507)
         body = {
             "recording": recording.pk,
             "status": recording.status,

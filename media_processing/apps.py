@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MediaProcessingConfig(AppConfig):
     name = "media_processing"
     verbose_name = _("Footage")
+
+    def ready(self) -> None:
+        from compliance.retention.registry import register
+        from media_processing.services.retention import RawFootage, RedactedOutputs
+
+        register(RawFootage())
+        register(RedactedOutputs())

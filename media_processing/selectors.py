@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from media_processing.models import Camera, Recording, RecordingKind, RecordingStatus
+from media_processing.services.retention import with_held
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def recordings_in_window(cameras: Iterable[Camera], start: datetime, end: dateti
     database walks only the index range that can overlap the window.
     """
     cameras = list(cameras)
-    recordings = list(window_queryset(cameras, start, end))
+    recordings = list(with_held(window_queryset(cameras, start, end)))
     # The caller's camera objects, rather than a join that would build one per row.
     by_pk = {camera.pk: camera for camera in cameras}
     for recording in recordings:

@@ -111,6 +111,7 @@ MIGRATION_DATA = (
     ("compliance.migrations.0003_admin_role_rights", "grant_admin"),
     ("compliance.migrations.0004_api_tokens", "grant_tokens"),
     ("compliance.migrations.0005_vault", "grant_vault"),
+    ("compliance.migrations.0007_retention_defaults", "create_defaults"),
     ("media_processing.migrations.0002_role_permissions", "grant_roles"),
     ("media_processing.migrations.0007_redact_permission", "grant_redaction"),
     ("dsar.migrations.0002_role_permissions", "grant_roles"),

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from compliance.jobs import start_job
+from compliance.models import DeletionCertificate, LegalHold, RetentionPolicy
 from media_processing.models import Clip, RedactedCopy, TrackSet
 from tests.support.footage import make_camera, make_recording
 
@@ -29,6 +30,7 @@ def only(allowed: tuple[str, ...], status: int = 200, refused: int = 403) -> dic
 
 FOOTAGE = ("dpo", "handler", "admin_role", "auditor")  # media_processing.view_footage
 REDACT = ("dpo", "handler")  # media_processing.redact_footage
+RETENTION_MANAGE = ("dpo", "admin_role")  # compliance.manage_retention
 
 # URL name -> (method, expected answer per role)
 EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -41,6 +43,15 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "access_log": ("GET", only(("dpo", "auditor"))),
     "access_log_verify": ("POST", only(("dpo", "auditor"), status=302)),
     "retention": ("GET", only(("dpo", "admin_role", "auditor"))),
+    # An empty form is shown again on the page with its errors.
+    "retention_policy": ("POST", only(RETENTION_MANAGE)),
+    "retention_override_add": ("POST", only(RETENTION_MANAGE)),
+    "retention_override_delete": ("POST", only(RETENTION_MANAGE, status=302)),
+    "legal_hold_add": ("GET", only(RETENTION_MANAGE)),
+    # No reason given: back to the page with a message.
+    "legal_hold_release": ("POST", only(RETENTION_MANAGE, status=302)),
+    "deletion_certificate": ("GET", only(("dpo", "admin_role", "auditor"))),
+    "deletion_certificate_pdf": ("GET", only(("dpo", "admin_role", "auditor"))),
     # The job was started by the DPO: others who may not see every job must not learn it exists.
     "job_progress": ("GET", only(("dpo", "admin_role", "auditor"), refused=404)),
     "job_cancel": ("POST", only(("dpo", "admin_role"), refused=404) | {"auditor": 403}),
@@ -110,6 +121,11 @@ ADMIN_REFUSED = {
     "admin:compliance_apitoken_delete",  # tokens are revoked, never deleted: their use stays traceable
     "admin:compliance_jobrun_delete",
     "admin:compliance_organisation_add",
+    # Holds are placed on the Retention page, which logs them; certificates are written by the sweep.
+    "admin:compliance_legalhold_add",
+    "admin:compliance_legalhold_delete",
+    "admin:compliance_deletioncertificate_add",
+    "admin:compliance_deletioncertificate_delete",
     "admin:compliance_organisation_delete",
     "admin:auth_group_add",
     "admin:auth_group_delete",
@@ -147,6 +163,8 @@ def url_for(name: str, users: dict[str, Any]) -> str:
         return reverse(name, kwargs={"pk": job.pk})
     if name == "api:recording":
         return reverse(name, kwargs={"pk": 1})
+    if name in RETENTION_ROWS:
+        return reverse(name, kwargs={"pk": RETENTION_ROWS[name]()})
     if name == "media_processing:track_thumbnail":
         return reverse(name, kwargs={"pk": redaction_rows().track_set.pk, "track_id": 1})
     if name == "media_processing:redacted_download":
@@ -154,6 +172,28 @@ def url_for(name: str, users: dict[str, Any]) -> str:
     if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
         return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
+
+
+def _camera_policy() -> int:
+    camera = make_camera()
+    return RetentionPolicy.objects.create(category="raw_footage", camera=camera, period=7, action="delete").pk
+
+
+def _hold() -> int:
+    return LegalHold.objects.create(reason="Test", case_reference="T-1", review_on=timezone.now().date()).pk
+
+
+def _certificate() -> int:
+    return DeletionCertificate.objects.create(started_at=timezone.now(), finished_at=timezone.now()).pk
+
+
+RETENTION_ROWS = {
+    "retention_policy": lambda: RetentionPolicy.objects.get(category="raw_footage", camera=None).pk,
+    "retention_override_delete": _camera_policy,
+    "legal_hold_release": _hold,
+    "deletion_certificate": _certificate,
+    "deletion_certificate_pdf": _certificate,
+}
 
 
 def redaction_rows() -> RedactedCopy:

@@ -2,6 +2,30 @@ from compliance.models.access_log import AccessEvent, AccessLogHead
 from compliance.models.api_tokens import ApiToken
 from compliance.models.jobs import JobRun, JobStatus
 from compliance.models.organisation import Organisation
+from compliance.models.retention import (
+    DeletedItem,
+    DeletionCertificate,
+    LegalHold,
+    PendingFileDeletion,
+    RetentionAction,
+    RetentionCategory,
+    RetentionPolicy,
+)
 from compliance.models.vault import VaultEntry
 
-__all__ = ["AccessEvent", "AccessLogHead", "ApiToken", "JobRun", "JobStatus", "Organisation", "VaultEntry"]
+__all__ = [
+    "AccessEvent",
+    "AccessLogHead",
+    "ApiToken",
+    "DeletedItem",
+    "DeletionCertificate",
+    "JobRun",
+    "JobStatus",
+    "LegalHold",
+    "Organisation",
+    "PendingFileDeletion",
+    "RetentionAction",
+    "RetentionCategory",
+    "RetentionPolicy",
+    "VaultEntry",
+]

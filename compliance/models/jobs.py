@@ -20,7 +20,10 @@ class JobStatus(models.TextChoices):
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 # Human names of job kinds; each app adds its own kinds here from its AppConfig.ready().
-JOB_KIND_LABELS: dict[str, Any] = {"access_log.verify": _("Access log verification")}
+JOB_KIND_LABELS: dict[str, Any] = {
+    "access_log.verify": _("Access log verification"),
+    "retention.sweep": _("Retention sweep"),
+}
 
 
 class JobRun(models.Model):

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -11,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from compliance.disk import disk_low, media_disk_usage
 from compliance.models import AccessEvent, JobRun, Organisation
 from compliance.roles import ROLE_LABELS, user_roles
 
@@ -25,6 +24,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "roles": [ROLE_LABELS[role] for role in user_roles(user)],
         "jobs": jobs[:8],
         "disk": _disk_usage(),
+        "disk_low": user.has_perm("compliance.manage_retention") and disk_low(),
+        "min_free_mb": settings.MIN_FREE_DISK_MB,
     }
     if user.has_perm("compliance.view_accessevent"):
         week_ago = timezone.now() - timedelta(days=7)
@@ -33,10 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _disk_usage() -> dict[str, float]:
-    folder = Path(settings.MEDIA_ROOT)
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent  # not created yet: measure the disk it will be created on
-    usage = shutil.disk_usage(folder)
+    usage = media_disk_usage()
     return {
         "free_gib": usage.free / 2**30,
         "total_gib": usage.total / 2**30,

@@ -3,6 +3,7 @@ VMS or an export script drops files; a scan takes every file that has stopped gr
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from compliance.disk import DiskFullError
 from compliance.models import JobRun
 from media_processing.models import Camera, Recording, RecordingSource
 from media_processing.services.ingest import recording_ingest_now, recording_ingest_start, recording_receive
@@ -18,6 +20,8 @@ from media_processing.services.ingest import recording_ingest_now, recording_ing
 # Names the scan never takes: its own subfolders, reason files, hidden and partial files.
 SKIPPED_SUFFIXES = (".reason.txt", ".part", ".tmp", ".crdownload")
 TAKING_PREFIX = ".obscura-taking-"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,19 @@ def import_folder_scan(*, camera: Camera, inline: bool) -> list[Taken]:
             os.rename(path, claimed)  # atomic: of two concurrent scans, one wins the file
         except FileNotFoundError:
             continue
-        recording = recording_receive(
-            camera=camera,
-            source=RecordingSource.FOLDER,
-            path=claimed,
-            original_name=path.name,
-            take=True,
-            import_folder=str(folder),
-        )
+        try:
+            recording = recording_receive(
+                camera=camera,
+                source=RecordingSource.FOLDER,
+                path=claimed,
+                original_name=path.name,
+                take=True,
+                import_folder=str(folder),
+            )
+        except DiskFullError:
+            os.rename(claimed, path)  # left in the folder, taken once there is space again
+            logger.warning("Import of %s postponed: the media disk is below its free-space minimum", path)
+            break
         job = recording_ingest_now(recording=recording) if inline else recording_ingest_start(recording=recording)
         recording.refresh_from_db()
         taken.append(Taken(path.name, recording, job))

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from compliance.disk import require_free_disk
 from compliance.jobs import execute, start_job
 from compliance.models import JobRun
 from compliance.models.jobs import JOB_KIND_LABELS
@@ -39,7 +40,9 @@ def recording_receive(
 
     With `take`, the file is moved there (an upload's temporary file, a file from an
     import folder); otherwise it is linked or copied, and the caller's file is left alone.
+    Raises `DiskFullError`, storing nothing, when the media disk is below its minimum.
     """
+    require_free_disk()
     with transaction.atomic():
         recording = Recording.objects.create(
             camera=camera,

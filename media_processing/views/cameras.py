@@ -20,6 +20,7 @@ from media_processing.forms import CameraForm, SiteForm
 from media_processing.models import Camera, Recording, RecordingStatus, Site
 from media_processing.selectors import recordings_in_window
 from media_processing.services.cameras import camera_create, camera_update, site_create
+from media_processing.services.retention import with_held
 from media_processing.timeline import (
     day_bounds,
     day_timeline,
@@ -111,7 +112,9 @@ def _period(camera: Camera, view: str, day: date) -> dict[str, Any]:
 
 
 def _recordings_context(request: HttpRequest, camera: Camera, start: datetime, end: datetime) -> dict[str, Any]:
-    recordings = Recording.objects.filter(camera=camera, start__lt=end, end__gte=start).order_by("start", "pk")
+    recordings = with_held(Recording.objects.filter(camera=camera, start__lt=end, end__gte=start)).order_by(
+        "start", "pk"
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return {

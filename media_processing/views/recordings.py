@@ -21,6 +21,7 @@ from media_processing.forms import RawAccessForm, RenderForm
 from media_processing.models import Recording, RecordingKind
 from media_processing.services.access import raw_access_grant, raw_access_granted
 from media_processing.services.ingest import INGEST_KIND
+from media_processing.services.retention import hold_references
 from media_processing.views import redaction
 from media_processing.views.streaming import ranged_file_response
 
@@ -51,6 +52,7 @@ def _page(request: HttpRequest, recording: Recording, form: RenderForm | None = 
         "can_play": raw_access_granted(session=session, footage=recording, action="footage.view"),
         "can_download": raw_access_granted(session=session, footage=recording, action="footage.download"),
         "is_image": recording.kind == RecordingKind.IMAGE,
+        "holds": hold_references(recording),
         **redaction.redaction_context(request, recording, form),
     }
     return render(request, "media_processing/recording_detail.html", context)

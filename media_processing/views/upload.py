@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compliance.disk import DiskFullError
 from media_processing.access import access_footage
 from media_processing.forms import UploadForm
 from media_processing.models import RecordingSource
@@ -63,9 +64,12 @@ def upload_file(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("Choose a file to upload.")}, status=400)
     camera = form.cleaned_data["camera"]
     start = form.cleaned_data["start"]
-    recording, job = recording_accept_upload(
-        camera=camera, upload=upload, source=RecordingSource.UPLOAD, start=start, user=request.user
-    )
+    try:
+        recording, job = recording_accept_upload(
+            camera=camera, upload=upload, source=RecordingSource.UPLOAD, start=start, user=request.user
+        )
+    except DiskFullError as exc:
+        return JsonResponse({"error": str(exc)}, status=507)
     body = {
         "recording": recording.pk,
         "job": job.pk,

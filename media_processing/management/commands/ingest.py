@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from compliance.disk import DiskFullError
 from compliance.models import JobStatus
 from media_processing.ingest.timing import as_utc
 from media_processing.models import Camera, RecordingSource
@@ -80,6 +81,8 @@ class Command(BaseCommand):
                 take=False,
                 requested_start=start,
             )
+        except DiskFullError as exc:
+            return self._line(str(path), error=str(exc))
         except OSError as exc:
             return self._line(
                 str(path),

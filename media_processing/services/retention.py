@@ -1,0 +1,213 @@
+"""Footage under the retention schedule: which recordings a legal hold keeps, and the
+sweep's handlers for raw footage (recordings and clips) and redacted copies.
+
+A recording (or clip) is held by an active hold that names it, or that names its camera
+over a window overlapping its time range (an open window end means no limit). A
+redacted copy is held when the footage it was made from is held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from compliance.models import LegalHold, RetentionCategory, RetentionPolicy
+from compliance.retention.policies import cutoff, effective_policies
+from compliance.retention.registry import Item
+from media_processing.models import Clip, ClipStatus, Recording, RecordingStatus, RedactedCopy
+
+
+def _active_holds() -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(released_at__isnull=True)
+
+
+def _window(start: Any, end: Any) -> Q:
+    return (Q(window_start__isnull=True) | Q(window_start__lt=end)) & (
+        Q(window_end__isnull=True) | Q(window_end__gt=start)
+    )
+
+
+def holds_for(footage: Recording | Clip) -> QuerySet[LegalHold]:
+    """The active holds that keep this recording or clip."""
+    if isinstance(footage, Clip):
+        start, end = footage.requested_start, footage.requested_end
+        named = Q(pk__in=[])
+    else:
+        start = footage.start or footage.created_at
+        end = footage.end or start
+        named = Q(recordings=footage.pk)
+    by_camera = Q(cameras=footage.camera_id) & _window(start, end)
+    return _active_holds().filter(named | by_camera).distinct()
+
+
+def is_held(footage: Recording | Clip) -> bool:
+    return holds_for(footage).exists()
+
+
+def with_held(recordings: QuerySet[Recording]) -> QuerySet[Recording]:
+    """Annotate `held` (bool) and `held_case` (a case reference of a hold that keeps it,
+    or None) in the same query, for lists and search results."""
+    start = Coalesce(OuterRef("start"), OuterRef("created_at"))
+    end = Coalesce(OuterRef("end"), OuterRef("start"), OuterRef("created_at"))
+    by_camera = _active_holds().filter(Q(cameras=OuterRef("camera_id")) & _window(start, end))
+    named = _active_holds().filter(recordings=OuterRef("pk"))
+    case = Coalesce(
+        Subquery(named.order_by("pk").values("case_reference")[:1]),
+        Subquery(by_camera.order_by("pk").values("case_reference")[:1]),
+    )
+    return recordings.annotate(held=Exists(by_camera) | Exists(named), held_case=case)
+
+
+def hold_references(footage: Recording | Clip) -> list[str]:
+    return list(holds_for(footage).values_list("case_reference", flat=True))
+
+
+def _policy_for(category: str, now: datetime) -> Iterator[tuple[Q, datetime, dict[str, object]]]:
+    """(camera filter, cutoff, policy snapshot) for each group of cameras with one policy."""
+    default, overrides = effective_policies(category)
+    limit = cutoff(default, now)
+    if limit is not None and default is not None:
+        yield ~Q(camera_id__in=list(overrides)), limit, default.snapshot()
+    for camera_id, policy in overrides.items():
+        limit = cutoff(policy, now)
+        if limit is not None:
+            yield Q(camera_id=camera_id), limit, policy.snapshot()
+
+
+def _policy_of(category: str, camera_id: int | None) -> RetentionPolicy | None:
+    default, overrides = effective_policies(category)
+    return overrides.get(camera_id, default) if camera_id is not None else default
+
+
+def _files(*rows: Any) -> list[dict[str, str]]:
+    return [{"path": row.file.name, "sha256": row.sha256} for row in rows if row.file]
+
+
+def _derived(rows: Any) -> list[Any]:
+    return list(rows.redacted_copies.all()) + list(rows.track_sets.all())
+
+
+class RawFootage:
+    """Recordings by their end time, clips by the end of the time they cover."""
+
+    category: str = RetentionCategory.RAW_FOOTAGE
+
+    def expired(self, now: datetime) -> Iterator[Item]:
+        for cameras, limit, snapshot in _policy_for(self.category, now):
+            recordings = with_held(
+                Recording.objects.filter(cameras, status=RecordingStatus.READY, end__lt=limit).select_related("camera")
+            )
+            for recording in recordings.order_by("pk").iterator():
+                yield self._item(recording, snapshot, held=recording.held)  # type: ignore[attr-defined]
+            clips = Clip.objects.filter(cameras, requested_end__lt=limit).exclude(status=ClipStatus.PENDING)
+            for clip in clips.select_related("camera").order_by("pk").iterator():
+                yield self._item(clip, snapshot, held=is_held(clip))
+
+    def _item(self, footage: Recording | Clip, snapshot: dict[str, object], *, held: bool) -> Item:
+        start: datetime | None
+        end: datetime | None
+        if isinstance(footage, Clip):
+            model, start, end = "media_processing.clip", footage.requested_start, footage.requested_end
+            label = _("Clip %(pk)s") % {"pk": footage.pk}
+        else:
+            model, start, end = "media_processing.recording", footage.start, footage.end
+            label = footage.original_name or _("Recording %(pk)s") % {"pk": footage.pk}
+        return Item(
+            category=self.category,
+            model=model,
+            pk=footage.pk,
+            label=label,
+            camera_id=footage.camera_id,
+            camera_name=footage.camera.name,
+            start=start,
+            end=end,
+            size=footage.size or 0,
+            files=_files(footage),
+            policy=snapshot,
+            held_by=hold_references(footage) if held else [],
+        )
+
+    def delete(self, item: Item, now: datetime) -> Item | None:
+        model = Clip if item.model == "media_processing.clip" else Recording
+        footage = model.objects.select_for_update().filter(pk=item.pk).select_related("camera").first()
+        if footage is None:
+            return None
+        policy = _policy_of(self.category, footage.camera_id)
+        limit = cutoff(policy, now)
+        end = footage.requested_end if isinstance(footage, Clip) else footage.end
+        if limit is None or end is None or end >= limit:
+            return None
+        try:
+            return delete_footage(footage, item)
+        except HeldError:
+            return None  # checked again under the lock: a hold placed since the listing wins
+
+
+def delete_footage(footage: Recording | Clip, item: Item) -> Item:
+    """The one way footage rows are deleted: derived copies and detection stores first,
+    then the row. Refuses held footage. The caller removes the returned files after commit."""
+    if is_held(footage):
+        raise HeldError(hold_references(footage))
+    derived = _derived(footage)
+    copies = [row for row in derived if isinstance(row, RedactedCopy)]
+    stores = [row for row in derived if not isinstance(row, RedactedCopy)]
+    for row in copies:
+        row.delete()
+    for row in stores:
+        row.delete()
+    item.files = _files(footage, *derived)
+    item.size = sum(row.size or 0 for row in (footage, *derived))
+    footage.delete()
+    return item
+
+
+class HeldError(Exception):
+    def __init__(self, references: list[str]) -> None:
+        self.references = references
+        super().__init__(_("Kept by a legal hold: %(refs)s") % {"refs": ", ".join(references)})
+
+
+class RedactedOutputs:
+    """Redacted copies by the time they were made, under the policy of their footage's camera."""
+
+    category: str = RetentionCategory.REDACTED_OUTPUTS
+
+    def expired(self, now: datetime) -> Iterator[Item]:
+        for cameras, limit, snapshot in _policy_for(self.category, now):
+            camera_q = Q(recording__isnull=False, recording__in=Recording.objects.filter(cameras)) | Q(
+                clip__isnull=False, clip__in=Clip.objects.filter(cameras)
+            )
+            copies = RedactedCopy.objects.filter(camera_q, created_at__lt=limit)
+            for copy in copies.select_related("recording__camera", "clip__camera").order_by("pk").iterator():
+                footage = copy.subject
+                yield Item(
+                    category=self.category,
+                    model="media_processing.redactedcopy",
+                    pk=copy.pk,
+                    label=_("Redacted copy %(pk)s") % {"pk": copy.pk},
+                    camera_id=footage.camera_id,
+                    camera_name=footage.camera.name,
+                    start=copy.created_at,
+                    end=copy.created_at,
+                    size=copy.size,
+                    files=_files(copy),
+                    policy=snapshot,
+                    held_by=hold_references(footage),
+                )
+
+    def delete(self, item: Item, now: datetime) -> Item | None:
+        copy = RedactedCopy.objects.select_for_update().filter(pk=item.pk).first()
+        if copy is None:
+            return None
+        footage = copy.subject
+        limit = cutoff(_policy_of(self.category, footage.camera_id), now)
+        if limit is None or copy.created_at >= limit or is_held(footage):
+            return None
+        item.files = _files(copy)
+        copy.delete()
+        return item
