@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from .errors import MediaError
 from .limits import Limits
@@ -103,8 +103,17 @@ def open_picture(path: Path, limits: Limits) -> Iterator[Image.Image]:
                 "unreadable",
                 detail=repr(exc),
             ) from exc
-        with image:
-            yield image
+        # Pillow's switch for padding truncated pictures with grey is one global, and
+        # another library in the same process may turn it on (WeasyPrint does, when it is
+        # imported to render a PDF): inside this block it is off, so a truncated picture
+        # fails the decode test instead of being stored half grey.
+        tolerated = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            with image:
+                yield image
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerated
 
 
 def too_many_pixels(detail: str) -> MediaError:

@@ -56,6 +56,26 @@ def test_truncated_picture_fails_the_decode_test(tmp_path: Path, tools: Tools, l
     assert _code(cut, tools, limits) == "decode-failed"
 
 
+def test_a_library_that_tolerates_truncated_pictures_does_not_weaken_the_test(
+    tmp_path: Path, tools: Tools, limits: Limits
+) -> None:
+    """WeasyPrint switches Pillow's global tolerance on when it is imported (for a PDF);
+    the decode test must still refuse a cut picture, and leave the switch as it was."""
+    from PIL import ImageFile
+
+    photo = tmp_path / "photo.jpg"
+    Image.effect_noise((256, 256), 64).convert("RGB").save(photo, quality=90)
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(photo.read_bytes()[: photo.stat().st_size // 2])
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        ImageFile.LOAD_TRUNCATED_IMAGES = True
+        assert _code(cut, tools, limits) == "decode-failed"
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def test_video_whose_pictures_cannot_be_decoded(tmp_path: Path, tools: Tools, limits: Limits) -> None:
     video = make_video(tmp_path / "clip.mkv", audio=False)
     header = video.read_bytes()[:1200]  # the headers (duration included), but no picture data
