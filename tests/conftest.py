@@ -4,9 +4,10 @@ teammate / outsider pattern), and a fast password hasher for the many users test
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import django_rq
 import pytest
 
 from compliance.roles import ADMIN, AUDITOR, DPO, DSAR_HANDLER
@@ -130,3 +131,14 @@ def _migration_rows(request: pytest.FixtureRequest) -> None:
 
     for module, function in MIGRATION_DATA:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def redis_db() -> Iterator[Any]:
+    """An empty Redis database for tests that run real workers (flushed before and after)."""
+    connection = django_rq.get_connection()
+    if connection.connection_pool.connection_kwargs.get("db", 0) == 0:
+        pytest.fail("REDIS_URL names Redis database 0; these tests flush their database, so name a spare one.")
+    connection.flushdb()
+    yield connection
+    connection.flushdb()

@@ -7,12 +7,10 @@ that a data migration creates and the flush after each transactional test remove
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -29,47 +27,26 @@ from rq.job import Job
 
 from compliance.jobs import job_cancel, reap_abandoned_jobs, start_job
 from compliance.models import JobRun, JobStatus
-from tests.conftest import database_env
+from tests.support.workers import (
+    ABANDONED_AFTER_SECONDS,
+    DEADLINE_SECONDS,
+    HEARTBEAT_SECONDS,
+    kill,
+    start_worker,
+    stop_worker,
+    wait_until,
+)
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("redis_db"),
+]
 
-ROOT = Path(__file__).resolve().parent.parent
-DEADLINE_SECONDS = 20
-HEARTBEAT_SECONDS = 1
-ABANDONED_AFTER_SECONDS = 3
 PROGRESS = re.compile(r'<progress max="100" value="(\d+)"')
 
 
 # Workers -------------------------------------------------------------------------------
-
-
-def _start_worker(log: Path, *, burst: bool) -> subprocess.Popen[bytes]:
-    env = database_env()
-    env["OBSCURA_JOB_HEARTBEAT_SECONDS"] = str(HEARTBEAT_SECONDS)
-    env["OBSCURA_JOB_ABANDONED_AFTER_SECONDS"] = str(ABANDONED_AFTER_SECONDS)
-    command = [sys.executable, "manage.py", "rqworker", "default", *(["--burst"] if burst else [])]
-    with log.open("ab") as output:
-        # A session of its own, so that killpg takes the worker down and nothing else.
-        return subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-
-
-def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
-    """Kill a worker still running, and its work horse, which RQ moves to a process group of its own."""
-    if worker.poll() is None:
-        with contextlib.suppress(OSError):
-            for horse in Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split():
-                _kill(int(horse))
-        _kill(worker.pid)
-    worker.wait(timeout=10)
 
 
 @pytest.fixture
@@ -78,11 +55,11 @@ def burst_worker(tmp_path: Path) -> Callable[[], None]:
 
     def run() -> None:
         log = tmp_path / "burst-worker.log"
-        worker = _start_worker(log, burst=True)
+        worker = start_worker(log, burst=True)
         try:
             returncode = worker.wait(timeout=DEADLINE_SECONDS)
         finally:
-            _stop_worker(worker)
+            stop_worker(worker)
         assert returncode == 0, log.read_text()
 
     return run
@@ -90,21 +67,11 @@ def burst_worker(tmp_path: Path) -> Callable[[], None]:
 
 @pytest.fixture
 def background_worker(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    worker = _start_worker(tmp_path / "worker.log", burst=False)
+    worker = start_worker(tmp_path / "worker.log", burst=False)
     try:
         yield worker
     finally:
-        _stop_worker(worker)
-
-
-@pytest.fixture(autouse=True)
-def redis_db() -> Iterator[Any]:
-    connection = django_rq.get_connection()
-    if connection.connection_pool.connection_kwargs.get("db", 0) == 0:
-        pytest.fail("REDIS_URL names Redis database 0; these tests flush their database, so name a spare one.")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
+        stop_worker(worker)
 
 
 @pytest.fixture(autouse=True)
@@ -125,15 +92,6 @@ def _row(job: JobRun) -> JobRun:
     return JobRun.objects.get(pk=job.pk)
 
 
-def _wait_until(condition: Callable[[], Any], what: str, *, seconds: float = DEADLINE_SECONDS) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"Gave up after {seconds} s waiting for {what}.")
-
-
 def _wait_for_row(
     job: JobRun, condition: Callable[[JobRun], bool], what: str, *, seconds: float = DEADLINE_SECONDS
 ) -> JobRun:
@@ -141,7 +99,7 @@ def _wait_for_row(
         row = _row(job)
         return row if condition(row) else None
 
-    return _wait_until(matching_row, what, seconds=seconds)
+    return wait_until(matching_row, what, seconds=seconds)
 
 
 def _progress_url(job: JobRun) -> str:
@@ -301,7 +259,7 @@ def test_the_starter_cancels_a_running_job_from_its_page(
         html = _partial(client, job)
         return html if "Running" in html and _shown_progress(html) > 0 else None
 
-    html = _wait_until(shown_running, "the page to show the job running")
+    html = wait_until(shown_running, "the page to show the job running")
     assert 'hx-trigger="every 2s"' in html
     response = client.post(reverse("job_cancel", args=[job.pk]))
 
@@ -345,7 +303,7 @@ def test_cancel_is_for_the_starter_and_administrators(
 
 def test_a_killed_worker_leaves_a_failed_job_not_a_running_one(tmp_path: Path) -> None:
     pid_file = tmp_path / "horse.pid"
-    worker = _start_worker(tmp_path / "worker.log", burst=False)
+    worker = start_worker(tmp_path / "worker.log", burst=False)
     horse_pid = 0
     try:
         job = _start("sleep_long", seconds=60, pid_file=str(pid_file))
@@ -366,14 +324,14 @@ def test_a_killed_worker_leaves_a_failed_job_not_a_running_one(tmp_path: Path) -
             row = _row(job)
             return row if row.status != JobStatus.RUNNING else None
 
-        row = _wait_until(reaped, "the abandoned job to be reaped", seconds=15)
+        row = wait_until(reaped, "the abandoned job to be reaped", seconds=15)
         assert row.status == JobStatus.FAILED
         assert "abandoned" in row.error
         assert row.finished_at is not None
     finally:
-        _stop_worker(worker)
+        stop_worker(worker)
         if horse_pid:
-            _kill(horse_pid)
+            kill(horse_pid)
 
 
 def test_a_queued_job_lost_from_redis_is_reaped(redis_db: Any) -> None:

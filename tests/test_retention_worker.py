@@ -4,12 +4,10 @@ missing file, every file whose row is gone is known, and the next sweep finishes
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import django_rq
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -18,21 +16,15 @@ from compliance.models import DeletedItem, DeletionCertificate, JobRun, PendingF
 from compliance.retention.sweep import start_sweep_job, sweep
 from media_processing.models import Recording, RecordingSource, RecordingStatus
 from tests.support.footage import make_camera
-from tests.test_jobs import _start_worker, _stop_worker, _wait_until
+from tests.support.workers import start_worker, stop_worker, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("redis_db"),
+]
 
 COUNT = 600
-
-
-@pytest.fixture(autouse=True)
-def redis_db() -> Iterator[Any]:
-    connection = django_rq.get_connection()
-    if connection.connection_pool.connection_kwargs.get("db", 0) == 0:
-        pytest.fail("REDIS_URL names Redis database 0; these tests flush their database, so name a spare one.")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
 
 
 def _expired_footage(count: int) -> list[Path]:
@@ -62,16 +54,16 @@ def test_a_sweep_killed_midway_leaves_no_dangling_row_and_the_next_finishes(
 ) -> None:
     monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
     paths = _expired_footage(COUNT)
-    worker = _start_worker(tmp_path / "worker.log", burst=False)
+    worker = start_worker(tmp_path / "worker.log", burst=False)
     try:
         from django.db import transaction
 
         with transaction.atomic():
             start_sweep_job()
-        _wait_until(lambda: DeletedItem.objects.count() >= 20, "the sweep to delete its first items")
-        _stop_worker(worker)  # SIGKILL to the worker and its work horse
+        wait_until(lambda: DeletedItem.objects.count() >= 20, "the sweep to delete its first items")
+        stop_worker(worker)  # SIGKILL to the worker and its work horse
     finally:
-        _stop_worker(worker)
+        stop_worker(worker)
     deleted_so_far = DeletedItem.objects.count()
     assert 20 <= deleted_so_far < COUNT, "the kill should land part-way"
     assert DeletionCertificate.objects.get().finished_at is None  # shown as stopped before the end

@@ -56,18 +56,20 @@ class TrackSummary:
     best_box: tuple[float, float, float, float]
     best_score: float
 
-    def as_dict(self, fps: float) -> dict[str, Any]:
+    def as_dict(self, fps: float, *, offset: int = 0) -> dict[str, Any]:
+        """JSON-ready fields; `offset` is added to every frame index (and time), for a
+        store of a part counted from the start of the whole footage."""
         x, y, w, h = self.best_box
         return {
             "track_id": self.track_id,
             "label": self.label,
-            "first_frame": self.first_frame,
-            "last_frame": self.last_frame,
-            "first_s": round(self.first_frame / fps, 3),
-            "last_s": round(self.last_frame / fps, 3),
+            "first_frame": self.first_frame + offset,
+            "last_frame": self.last_frame + offset,
+            "first_s": round((self.first_frame + offset) / fps, 3),
+            "last_s": round((self.last_frame + offset) / fps, 3),
             "frames": self.frames,
             "detections": self.detections,
-            "best_frame": self.best_frame,
+            "best_frame": self.best_frame + offset,
             "best_box": {"x": round(x, 1), "y": round(y, 1), "w": round(w, 1), "h": round(h, 1)},
             "best_score": round(self.best_score, 4),
         }

@@ -349,12 +349,4 @@ def _track_set_create(
 def track_summaries(store: TrackStore) -> list[dict[str, Any]]:
     """Each track's span, best frame and box, with frames counted from the start of the
     footage (a store of a part counts from the part's start)."""
-    summaries = []
-    for summary in store.summaries():
-        data = summary.as_dict(store.fps)
-        for key in ("first_frame", "last_frame", "best_frame"):
-            data[key] += store.start_frame
-        data["first_s"] = round(data["first_frame"] / store.fps, 3)
-        data["last_s"] = round(data["last_frame"] / store.fps, 3)
-        summaries.append(data)
-    return summaries
+    return [summary.as_dict(store.fps, offset=store.start_frame) for summary in store.summaries()]
