@@ -1,7 +1,7 @@
 from compliance.models.access_log import AccessEvent, AccessLogHead
 from compliance.models.api_tokens import ApiToken
 from compliance.models.jobs import JobRun, JobStatus
-from compliance.models.organisation import Organisation
+from compliance.models.organisation import IdentityClock, Organisation
 from compliance.models.retention import (
     DeletedItem,
     DeletionCertificate,
@@ -19,6 +19,7 @@ __all__ = [
     "ApiToken",
     "DeletedItem",
     "DeletionCertificate",
+    "IdentityClock",
     "JobRun",
     "JobStatus",
     "LegalHold",

@@ -72,6 +72,10 @@ class AccessLogHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    # Where the chain starts once old entries were removed under the retention schedule:
+    # the last removed entry's number and hash (0 and empty: nothing removed).
+    pruned_seq = models.BigIntegerField(default=0)
+    pruned_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("access log head")

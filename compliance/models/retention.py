@@ -33,6 +33,7 @@ CAMERA_CATEGORIES = (RetentionCategory.RAW_FOOTAGE, RetentionCategory.REDACTED_O
 class RetentionAction(models.TextChoices):
     DELETE = "delete", _("Delete when the period has passed")
     KEEP = "keep", _("Keep (never deleted automatically)")
+    ANONYMISE = "anonymise", _("Anonymise, then keep the anonymised copy")
 
 
 class PeriodUnit(models.TextChoices):
