@@ -6,8 +6,8 @@
 Works in a scratch data folder (a fresh SQLite database there unless DATABASE_URL names
 one; a PostgreSQL database is emptied of recordings first). Creates N ready recordings
 that ended 60 days ago, each with a 64-byte file, then times a dry run (the baseline: the
-same selection and hold checks, no deletion) and the real sweep, which deletes each item
-in its own transaction with its pending-deletion record and certificate line. Prints
+same selection and hold checks, no deletion) and the real sweep, which deletes the items
+in chunks, a transaction each, with their pending-deletion records and certificate lines. Prints
 items per second for both and the ratio.
 """
 

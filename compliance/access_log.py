@@ -4,6 +4,12 @@ Each entry's hash is the SHA-256 of a canonical JSON serialisation of its fields
 the previous entry's hash included; the head row holds the newest sequence number
 and hash. Changing, inserting or removing any row, even with raw SQL, breaks a link
 that `verify_chain` reports.
+
+The one sanctioned removal is `prune_access_log`, run by the retention sweep: it
+removes the oldest entries, records on the head where the remaining chain starts
+(the last removed entry's number and hash), and writes an `access_log.prune` entry
+naming that point, so verification still checks every link that is left, and an
+anchor moved without such an entry is reported.
 """
 
 from __future__ import annotations
@@ -115,6 +121,7 @@ class ChainReport:
     head_seq: int
     head_hash: str
     problem: ChainProblem | None
+    starts_after: int = 0  # entries up to this number were removed under the retention schedule
 
     @property
     def intact(self) -> bool:
@@ -128,11 +135,17 @@ def _entries() -> Iterator[AccessEvent]:
 def verify_chain(progress: Any = None) -> ChainReport:
     """Walk the whole log in order and return the first broken link, if any."""
     head = AccessLogHead.objects.get(pk=1)
-    expected_seq, previous_hash, checked = 1, GENESIS_HASH, 0
+    start = head.pruned_seq
+    expected_seq, previous_hash, checked = start + 1, head.pruned_hash or GENESIS_HASH, 0
+    if start and not _prune_recorded(start):
+        unrecorded = ChainProblem(
+            start + 1, f"the chain is said to start after entry #{start}, but no entry records that pruning"
+        )
+        return ChainReport(checked, head.seq, head.hash, unrecorded, start)
     for event in _entries():
         problem = _check_link(event, expected_seq, previous_hash)
         if problem:
-            return ChainReport(checked, head.seq, head.hash, problem)
+            return ChainReport(checked, head.seq, head.hash, problem, start)
         checked += 1
         expected_seq, previous_hash = event.seq + 1, event.hash
         if progress and head.seq and checked % 5000 == 0:
@@ -144,8 +157,39 @@ def verify_chain(progress: Any = None) -> ChainReport:
             f"the log ends at entry #{last_seq} but the chain head records entry #{head.seq}: "
             "entries were removed from the end of the log, or the head was altered",
         )
-        return ChainReport(checked, head.seq, head.hash, problem)
-    return ChainReport(checked, head.seq, head.hash, None)
+        return ChainReport(checked, head.seq, head.hash, problem, start)
+    return ChainReport(checked, head.seq, head.hash, None, start)
+
+
+def _prune_note(through_seq: int) -> str:
+    return f"entries up to #{through_seq} removed under the retention schedule"
+
+
+def _prune_recorded(through_seq: int) -> bool:
+    return AccessEvent.objects.filter(
+        action="access_log.prune", seq__gt=through_seq, reason__startswith=_prune_note(through_seq)
+    ).exists()
+
+
+def prune_access_log(*, through_seq: int, older_than: datetime) -> tuple[int, datetime, datetime] | None:
+    """Remove the oldest entries, up to `through_seq`, provided every one of them is older
+    than `older_than`; inside the caller's transaction. Returns (count, first, last time)
+    or None when there is nothing (left) to remove."""
+    head = AccessLogHead.objects.select_for_update().get(pk=1)
+    doomed = AccessEvent.objects.filter(seq__gt=head.pruned_seq, seq__lte=through_seq)
+    span = doomed.aggregate(count=models.Count("seq"), first=models.Min("timestamp"), last=models.Max("timestamp"))
+    if not span["count"] or span["last"] >= older_than:
+        return None
+    last = AccessEvent.objects.get(seq=through_seq)
+    models.QuerySet.delete(doomed)  # the append-only queryset refuses; this is the sanctioned removal
+    AccessLogHead.objects.filter(pk=1).update(pruned_seq=last.seq, pruned_hash=last.hash)
+    record_access(
+        actor=None,
+        action="access_log.prune",
+        target=head,
+        reason=f"{_prune_note(through_seq)}; the chain continues from hash {last.hash}",
+    )
+    return span["count"], span["first"], span["last"]
 
 
 def _check_link(event: AccessEvent, expected_seq: int, previous_hash: str) -> ChainProblem | None:

@@ -19,5 +19,12 @@ def verify_access_log(job: JobRun, progress: ProgressCallback) -> dict[str, Any]
             _("The access log has been tampered with: %(problem)s. Keep a copy of the database and tell the DPO.")
             % {"problem": report.problem}
         )
-    progress(100, _("The chain is intact: %(count)d entries checked.") % {"count": report.entries_checked})
-    return {"entries": report.entries_checked, "head_hash": report.head_hash}
+    if report.starts_after:
+        done = _(
+            "The chain is intact: %(count)d entries checked; entries up to #%(seq)d were removed under the "
+            "retention schedule."
+        ) % {"count": report.entries_checked, "seq": report.starts_after}
+    else:
+        done = _("The chain is intact: %(count)d entries checked.") % {"count": report.entries_checked}
+    progress(100, done)
+    return {"entries": report.entries_checked, "head_hash": report.head_hash, "starts_after": report.starts_after}

@@ -9,6 +9,8 @@ class MediaProcessingConfig(AppConfig):
     def ready(self) -> None:
         from compliance.retention.registry import register
         from media_processing.services.retention import RawFootage, RedactedOutputs
+        from media_processing.services.retention_anonymise import AnonymisedFootage
 
         register(RawFootage())
+        register(AnonymisedFootage())
         register(RedactedOutputs())

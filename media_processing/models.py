@@ -205,7 +205,10 @@ class Recording(models.Model):
     metadata_removed = models.JSONField(_("metadata removed"), default=list, blank=True)
     masks_applied = models.BooleanField(_("privacy masks applied"), default=False)
     redaction = models.JSONField(
-        _("redaction record"), null=True, blank=True, help_text=_("What anonymisation at ingestion did.")
+        _("redaction record"),
+        null=True,
+        blank=True,
+        help_text=_("What anonymisation did, at ingestion or under the retention schedule."),
     )
     cropped = models.BooleanField(_("cropped to the region of interest"), default=False)
     status = models.CharField(
@@ -275,6 +278,12 @@ class Clip(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.BigIntegerField(_("size (bytes)"), null=True, blank=True)
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    redaction = models.JSONField(
+        _("redaction record"),
+        null=True,
+        blank=True,
+        help_text=_("What anonymisation under the retention schedule did."),
+    )
     recordings = models.ManyToManyField(Recording, related_name="clips", blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ClipStatus.choices, default=ClipStatus.PENDING)
     error = models.TextField(_("error"), blank=True)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,12 @@ class RetentionPolicy(models.Model):
         if self.action == RetentionAction.KEEP:
             return str(_("kept, not deleted automatically"))
         return str(_("deleted after %(period)s %(unit)s") % {"period": self.period, "unit": self.get_unit_display()})
+
+    def clean(self) -> None:
+        if self.action == RetentionAction.ANONYMISE and self.category != RetentionCategory.RAW_FOOTAGE:
+            raise ValidationError(
+                {"action": _("Only raw footage can be anonymised; choose delete or keep for this category.")}
+            )
 
     def snapshot(self) -> dict[str, object]:
         return {
@@ -157,8 +164,14 @@ class DeletionCertificate(models.Model):
 
 
 class DeletedItem(models.Model):
+    """One line of a certificate: an item deleted, or footage whose original was replaced
+    by its anonymised copy (`files` then names the original, now gone)."""
+
     certificate = models.ForeignKey(DeletionCertificate, on_delete=models.PROTECT, related_name="items")
     category = models.CharField(_("data category"), max_length=32, choices=RetentionCategory.choices)
+    action = models.CharField(
+        _("action"), max_length=16, choices=RetentionAction.choices, default=RetentionAction.DELETE
+    )
     label = models.CharField(_("item"), max_length=200)
     camera_name = models.CharField(_("camera"), max_length=200, blank=True)
     start = models.DateTimeField(_("from"), null=True, blank=True)

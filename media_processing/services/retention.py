@@ -8,18 +8,19 @@ redacted copy is held when the footage it was made from is held.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from compliance.models import LegalHold, RetentionCategory, RetentionPolicy
+from compliance.models import LegalHold, RetentionAction, RetentionCategory, RetentionPolicy
 from compliance.retention.policies import cutoff, effective_policies
-from compliance.retention.registry import Item
-from media_processing.models import Clip, ClipStatus, Recording, RecordingStatus, RedactedCopy
+from compliance.retention.registry import Item, Summary, count_items
+from media_processing.models import Clip, ClipStatus, Recording, RecordingStatus, RedactedCopy, TrackSet
 
 
 def _active_holds() -> QuerySet[LegalHold]:
@@ -84,12 +85,29 @@ def _policy_of(category: str, camera_id: int | None) -> RetentionPolicy | None:
     return overrides.get(camera_id, default) if camera_id is not None else default
 
 
-def _files(*rows: Any) -> list[dict[str, str]]:
+def stored_files(*rows: Any) -> list[dict[str, str]]:
+    """Each stored file of `rows` with the SHA-256 recorded for it."""
     return [{"path": row.file.name, "sha256": row.sha256} for row in rows if row.file]
 
 
-def _derived(rows: Any) -> list[Any]:
-    return list(rows.redacted_copies.all()) + list(rows.track_sets.all())
+def summarise_recordings(recordings: QuerySet[Recording], *, category: str, action: str) -> Iterator[Summary]:
+    """Count and size per camera and held state in two queries, whatever their number."""
+    annotated: QuerySet[Any] = with_held(recordings)
+    references: dict[str, set[str]] = defaultdict(set)
+    for name, case in annotated.filter(held=True).values_list("camera__name", "held_case").distinct():
+        references[name].add(case)
+    counted = annotated.values("camera__name", "held").annotate(count=Count("pk"), size=Sum("size")).order_by()
+    for row in counted:
+        name = row["camera__name"]
+        yield Summary(
+            category,
+            name,
+            action,
+            row["held"],
+            row["count"],
+            row["size"] or 0,
+            references[name] if row["held"] else set(),
+        )
 
 
 class RawFootage:
@@ -104,9 +122,18 @@ class RawFootage:
             )
             for recording in recordings.order_by("pk").iterator():
                 yield self._item(recording, snapshot, held=recording.held)  # type: ignore[attr-defined]
-            clips = Clip.objects.filter(cameras, requested_end__lt=limit).exclude(status=ClipStatus.PENDING)
-            for clip in clips.select_related("camera").order_by("pk").iterator():
-                yield self._item(clip, snapshot, held=is_held(clip))
+            yield from self._clips(cameras, limit, snapshot)
+
+    def _clips(self, cameras: Q, limit: datetime, snapshot: dict[str, object]) -> Iterator[Item]:
+        clips = Clip.objects.filter(cameras, requested_end__lt=limit).exclude(status=ClipStatus.PENDING)
+        for clip in clips.select_related("camera").order_by("pk").iterator():
+            yield self._item(clip, snapshot, held=is_held(clip))
+
+    def summarise(self, now: datetime) -> Iterator[Summary]:
+        for cameras, limit, snapshot in _policy_for(self.category, now):
+            ready = Recording.objects.filter(cameras, status=RecordingStatus.READY, end__lt=limit)
+            yield from summarise_recordings(ready, category=self.category, action=RetentionAction.DELETE)
+            yield from count_items(self._clips(cameras, limit, snapshot))
 
     def _item(self, footage: Recording | Clip, snapshot: dict[str, object], *, held: bool) -> Item:
         start: datetime | None
@@ -127,43 +154,68 @@ class RawFootage:
             start=start,
             end=end,
             size=footage.size or 0,
-            files=_files(footage),
+            files=stored_files(footage),
             policy=snapshot,
             held_by=hold_references(footage) if held else [],
         )
 
     def delete(self, item: Item, now: datetime) -> Item | None:
-        model = Clip if item.model == "media_processing.clip" else Recording
-        footage = model.objects.select_for_update().filter(pk=item.pk).select_related("camera").first()
-        if footage is None:
-            return None
-        policy = _policy_of(self.category, footage.camera_id)
-        limit = cutoff(policy, now)
-        end = footage.requested_end if isinstance(footage, Clip) else footage.end
-        if limit is None or end is None or end >= limit:
-            return None
-        try:
-            return delete_footage(footage, item)
-        except HeldError:
-            return None  # checked again under the lock: a hold placed since the listing wins
+        deleted = self.delete_many([item], now)
+        return deleted[0] if deleted else None
+
+    def delete_many(self, items: list[Item], now: datetime) -> list[Item]:
+        """Lock the chunk's rows, keep those held or no longer expired, delete the rest
+        with a handful of queries for the whole chunk."""
+        default, overrides = effective_policies(self.category)
+        deleted: list[Item] = []
+        for model in (Recording, Clip):
+            wanted = {item.pk: item for item in items if item.model == f"media_processing.{model._meta.model_name}"}
+            if not wanted:
+                continue
+            rows: QuerySet[Any] = model.objects.select_for_update().filter(pk__in=list(wanted))
+            expired = []
+            for footage in with_held(rows) if model is Recording else rows:
+                limit = cutoff(overrides.get(footage.camera_id, default), now)
+                end = footage.requested_end if isinstance(footage, Clip) else footage.end
+                if limit is None or end is None or end >= limit:
+                    continue
+                if footage.held if isinstance(footage, Recording) else is_held(footage):  # type: ignore[attr-defined]
+                    continue  # checked again under the lock: a hold placed since the listing wins
+                expired.append(footage)
+            deleted.extend(_delete_rows(model, expired, wanted))
+        return deleted
 
 
 def delete_footage(footage: Recording | Clip, item: Item) -> Item:
-    """The one way footage rows are deleted: derived copies and detection stores first,
-    then the row. Refuses held footage. The caller removes the returned files after commit."""
+    """Delete one recording or clip with its derived copies and detection stores.
+    Refuses held footage. The caller removes the returned files after commit."""
     if is_held(footage):
         raise HeldError(hold_references(footage))
-    derived = _derived(footage)
-    copies = [row for row in derived if isinstance(row, RedactedCopy)]
-    stores = [row for row in derived if not isinstance(row, RedactedCopy)]
-    for row in copies:
-        row.delete()
-    for row in stores:
-        row.delete()
-    item.files = _files(footage, *derived)
-    item.size = sum(row.size or 0 for row in (footage, *derived))
-    footage.delete()
-    return item
+    return _delete_rows(type(footage), [footage], {footage.pk: item})[0]
+
+
+def _delete_rows(model: type[Recording] | type[Clip], footage: list[Any], items: dict[int, Item]) -> list[Item]:
+    """The one way footage rows are deleted: derived copies and detection stores first,
+    then the rows, a query per kind for the whole list. Callers have checked holds."""
+    if not footage:
+        return []
+    field = "recording_id" if model is Recording else "clip_id"
+    pks = [row.pk for row in footage]
+    copies = list(RedactedCopy.objects.filter(**{f"{field}__in": pks}))
+    stores = list(TrackSet.objects.filter(**{f"{field}__in": pks}))
+    derived: dict[int, list[Any]] = {pk: [] for pk in pks}
+    for row in (*copies, *stores):
+        derived[getattr(row, field)].append(row)
+    RedactedCopy.objects.filter(pk__in=[row.pk for row in copies]).delete()
+    TrackSet.objects.filter(pk__in=[row.pk for row in stores]).delete()
+    model.objects.filter(pk__in=pks).delete()
+    done = []
+    for row in footage:
+        item = items[row.pk]
+        item.files = stored_files(row, *derived[row.pk])
+        item.size = sum(part.size or 0 for part in (row, *derived[row.pk]))
+        done.append(item)
+    return done
 
 
 class HeldError(Exception):
@@ -195,7 +247,7 @@ class RedactedOutputs:
                     start=copy.created_at,
                     end=copy.created_at,
                     size=copy.size,
-                    files=_files(copy),
+                    files=stored_files(copy),
                     policy=snapshot,
                     held_by=hold_references(footage),
                 )
@@ -208,6 +260,6 @@ class RedactedOutputs:
         limit = cutoff(_policy_of(self.category, footage.camera_id), now)
         if limit is None or copy.created_at >= limit or is_held(footage):
             return None
-        item.files = _files(copy)
+        item.files = stored_files(copy)
         copy.delete()
         return item

@@ -30,9 +30,9 @@ class Command(BaseCommand):
         timezone.activate(zoneinfo.ZoneInfo(Organisation.current().time_zone))
         dry_run = options["dry_run"]
         result = sweep(dry_run=dry_run)
-        verb = "would delete" if dry_run else "deleted"
+        verbs = {"delete": "would delete", "anonymise": "would anonymise"} if dry_run else {}
         for item in result.deleted:
-            self.stdout.write(item_line(verb, item))
+            self.stdout.write(item_line(verbs.get(item.action) or f"{item.action}d", item))
         for item in result.held:
             self.stdout.write(item_line(f"kept (hold {', '.join(item.held_by)})", item))
         certificate = f"; certificate #{result.certificate.pk}" if result.certificate else ""

@@ -14,4 +14,9 @@ class Command(BaseCommand):
             raise CommandError(f"Access log chain broken at {report.problem}.", returncode=1)
         self.stdout.write(
             f"Access log intact: {report.entries_checked} entries; head #{report.head_seq} {report.head_hash}"
+            + (
+                f"; starts after #{report.starts_after} (removed under the retention schedule)"
+                if report.starts_after
+                else ""
+            )
         )
