@@ -6,7 +6,8 @@
 Works in a scratch data folder (a fresh SQLite database there unless DATABASE_URL names
 one; a PostgreSQL database is emptied of recordings first). Creates N ready recordings
 that ended 60 days ago, each with a 64-byte file, then times a dry run (the baseline: the
-same selection and hold checks, no deletion) and the real sweep, which deletes the items
+same selection and hold checks, no deletion), the Retention page's preview (counted by
+the database) and the real sweep, which deletes the items
 in chunks, a transaction each, with their pending-deletion records and certificate lines. Prints
 items per second for both and the ratio.
 """
@@ -38,6 +39,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from compliance.retention.preview import sweep_preview  # noqa: E402
 from compliance.retention.sweep import sweep  # noqa: E402
 from media_processing.models import Camera, Recording, RecordingSource, RecordingStatus, Site  # noqa: E402
 
@@ -76,6 +78,10 @@ def main() -> None:
     fill(count)
 
     began = time.perf_counter()
+    preview = sweep_preview()
+    previewed = time.perf_counter() - began
+    assert sum(row.count for row in preview) == count, preview
+    began = time.perf_counter()
     planned = sweep(dry_run=True)
     dry = time.perf_counter() - began
     began = time.perf_counter()
@@ -86,6 +92,7 @@ def main() -> None:
     print(f"database: {django.db.connection.vendor}; items: {count:,}")
     print(f"dry run (baseline): {dry:.2f} s, {count / dry:,.0f} items/s")
     print(f"real sweep:         {real:.2f} s, {count / real:,.0f} items/s")
+    print(f"page preview:       {previewed:.2f} s ({previewed / dry:.2f}x the dry run)")
     print(f"real / dry-run time: {real / dry:.1f}x")
 
 
