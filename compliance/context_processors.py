@@ -14,6 +14,7 @@ NAVIGATION = (
     (_("DPIA"), "dpia:index", "dpia.view_dpia"),
     (_("Retention"), "retention", "compliance.view_retention"),
     (_("Access log"), "access_log", "compliance.view_accessevent"),
+    (_("Settings"), "organisation_settings", "compliance.change_organisation"),
 )
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import holidays
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import AccessEvent
+from compliance.models import AccessEvent, Organisation
 
 
 class LoginForm(AuthenticationForm):
@@ -58,3 +59,43 @@ class AccessLogFilterForm(forms.Form):
 
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+class OrganisationForm(forms.ModelForm):
+    """The organisation's settings; the country and region must name a public-holiday
+    calendar, since the statutory deadlines roll over its holidays."""
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "name",
+            "country",
+            "subdivision",
+            "time_zone",
+            "identity_clock",
+            "dsar_reminder_days",
+            "dsar_hold_grace_days",
+            "dpo_name",
+            "dpo_email",
+            "supervisory_authority",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        country, subdivision = data.get("country", "").upper(), data.get("subdivision", "")
+        supported = holidays.list_supported_countries()
+        if country and country not in supported:
+            self.add_error(
+                "country",
+                _("There is no public-holiday calendar for %(code)s. Use a two-letter ISO code such as DE.")
+                % {"code": country},
+            )
+        elif country and subdivision and subdivision not in supported[country]:
+            choices = ", ".join(supported[country]) or _("none")
+            self.add_error(
+                "subdivision",
+                _("%(code)s is not a region of %(country)s. Regions: %(choices)s.")
+                % {"code": subdivision, "country": country, "choices": choices},
+            )
+        data["country"] = country
+        return data

@@ -203,6 +203,10 @@ RAW_ACCESS_MINUTES = env_int("OBSCURA_RAW_ACCESS_MINUTES", 30, minimum=1)
 RETENTION_SWEEP_MINUTES = env_int("OBSCURA_RETENTION_SWEEP_MINUTES", 60, minimum=1)
 MIN_FREE_DISK_MB = env_int("OBSCURA_MIN_FREE_DISK_MB", 1024, minimum=0)
 
+# The public request form (/request/) takes at most this many requests an hour from one
+# client address, counted in Django's cache (per web process unless CACHES names a shared one).
+DSAR_PUBLIC_REQUESTS_PER_HOUR = env_int("OBSCURA_PUBLIC_REQUESTS_PER_HOUR", 5, minimum=1)
+
 # The pseudonymisation vault's key never enters the database: it comes from the environment,
 # or else from a key file beside it (created by `manage.py vault_key create`). Checked by
 # compliance/checks.py, read by compliance/vault/keys.py.
@@ -228,6 +232,8 @@ SPECTACULAR_SETTINGS = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "obscura@localhost")
+# The address staff reach Obscura at, for links in e-mails (DSAR reminders); empty: relative links.
+SITE_URL = env_str("OBSCURA_SITE_URL", "")
 
 # Content-Security-Policy: the app's own origin only, no inline script, no outside host.
 CONTENT_SECURITY_POLICY = {

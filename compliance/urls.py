@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from compliance.forms import LoginForm
-from compliance.views import access_log, certificates, dashboard, jobs, retention
+from compliance.views import access_log, certificates, dashboard, jobs, organisation, retention
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -28,12 +28,15 @@ urlpatterns = [
     path("retention/holds/<int:pk>/release/", retention.legal_hold_release_view, name="legal_hold_release"),
     path("retention/certificates/<int:pk>/", certificates.certificate_detail, name="deletion_certificate"),
     path("retention/certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="deletion_certificate_pdf"),
+    path("settings/", organisation.organisation_settings, name="organisation_settings"),
     path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", jobs.job_cancel_view, name="job_cancel"),
     path("footage/", include("media_processing.urls")),
     path("dsar/", include("dsar.urls")),
     path("dpia/", include("dpia.urls")),
+    path("request/", include("dsar.public_urls")),
     path("api/v1/", include("media_processing.api")),
+    path("api/v1/", include("dsar.api")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
     path("admin/", admin.site.urls),
 ]

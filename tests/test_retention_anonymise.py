@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from compliance.models import DeletedItem, PendingFileDeletion, RetentionCategory, RetentionPolicy
@@ -135,3 +136,21 @@ def test_only_raw_footage_can_be_anonymised() -> None:
     policy.action = "anonymise"
     with pytest.raises(ValidationError, match="Only raw footage"):
         policy.full_clean()
+
+
+def test_the_page_offers_anonymising_for_raw_footage_only(client: Any, admin_role: Any) -> None:
+    raw = RetentionPolicy.objects.get(category=RetentionCategory.RAW_FOOTAGE, camera=None)
+    jobs = RetentionPolicy.objects.get(category=RetentionCategory.JOB_RECORDS)
+    client.force_login(admin_role)
+    response = client.post(
+        reverse("retention_policy", args=[raw.pk]), {"period": 14, "unit": "days", "action": "anonymise"}
+    )
+    assert response.status_code == 302
+    raw.refresh_from_db()
+    assert raw.action == "anonymise" and raw.period == 14
+    page = client.post(
+        reverse("retention_policy", args=[jobs.pk]), {"period": 14, "unit": "days", "action": "anonymise"}
+    )
+    assert "Select a valid choice" in page.content.decode()
+    jobs.refresh_from_db()
+    assert jobs.action == "delete"

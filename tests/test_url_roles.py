@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from compliance.jobs import start_job
 from compliance.models import DeletionCertificate, LegalHold, RetentionPolicy
+from dsar.models import DataSubjectRequest
+from dsar.public import acknowledgement_token
 from media_processing.models import Clip, RedactedCopy, TrackSet
 from tests.support.footage import make_camera, make_recording
 
@@ -31,6 +33,8 @@ def only(allowed: tuple[str, ...], status: int = 200, refused: int = 403) -> dic
 FOOTAGE = ("dpo", "handler", "admin_role", "auditor")  # media_processing.view_footage
 REDACT = ("dpo", "handler")  # media_processing.redact_footage
 RETENTION_MANAGE = ("dpo", "admin_role")  # compliance.manage_retention
+DSAR_VIEW = ("dpo", "handler", "auditor")  # dsar.view_dsar
+DSAR_HANDLE = ("dpo", "handler")  # dsar.handle_dsar
 
 # URL name -> (method, expected answer per role)
 EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -43,6 +47,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "access_log": ("GET", only(("dpo", "auditor"))),
     "access_log_verify": ("POST", only(("dpo", "auditor"), status=302)),
     "retention": ("GET", only(("dpo", "admin_role", "auditor"))),
+    "organisation_settings": ("GET", only(("dpo", "handler", "admin_role", "auditor"))),
     # An empty form is shown again on the page with its errors.
     "retention_policy": ("POST", only(RETENTION_MANAGE)),
     "retention_override_add": ("POST", only(RETENTION_MANAGE)),
@@ -86,12 +91,25 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "media_processing:track_thumbnail": ("GET", only(())),
     "media_processing:redacted_download": ("GET", only(REDACT, status=404)),  # its file is not there
     "dsar:index": ("GET", only(("dpo", "handler", "auditor"))),
+    "dsar:ticket": ("GET", only(DSAR_VIEW)),
+    "dsar:ticket_create": ("GET", only(DSAR_HANDLE)),
+    "dsar:ticket_edit": ("GET", only(DSAR_HANDLE)),
+    # The step is refused by the service (the ticket is not verified): back to the ticket with a message.
+    "dsar:ticket_action": ("POST", only(DSAR_HANDLE, status=302)),
+    # No reason given: the ticket page again with the form's error.
+    "dsar:reveal": ("POST", only(DSAR_VIEW, status=400)),
+    "dsar:photo": ("GET", only(DSAR_HANDLE, status=404)),  # the ticket has no photo
+    "dsar:letter": ("GET", only(DSAR_VIEW, status=404)),  # its file is not there
     "dpia:index": ("GET", only(("dpo", "admin_role", "auditor"))),
     # The API takes tokens only, never the session cookie: everyone without a token gets 401.
     "api:cameras": ("GET", dict.fromkeys(ROLES, 401)),
     "api:recording_upload": ("POST", dict.fromkeys(ROLES, 401)),
     "api:recording": ("GET", dict.fromkeys(ROLES, 401)),
     "api_schema": ("GET", dict.fromkeys(ROLES, 200)),
+    # The public request form needs no account; its acknowledgement opens only through its signed link.
+    "dsar_public:form": ("GET", dict.fromkeys(ROLES, 200)),
+    "dsar_public:acknowledgement": ("GET", dict.fromkeys(ROLES, 200)),
+    "dsar_api:requests": ("POST", dict.fromkeys(ROLES, 401)),
 }
 
 # Django's admin and the RQ dashboard: staff only, everyone else is sent to log in.
@@ -163,15 +181,29 @@ def url_for(name: str, users: dict[str, Any]) -> str:
         return reverse(name, kwargs={"pk": job.pk})
     if name == "api:recording":
         return reverse(name, kwargs={"pk": 1})
+    if name == "dsar_public:acknowledgement":
+        return reverse(name, kwargs={"token": acknowledgement_token(public_request())})
     if name in RETENTION_ROWS:
         return reverse(name, kwargs={"pk": RETENTION_ROWS[name]()})
     if name == "media_processing:track_thumbnail":
         return reverse(name, kwargs={"pk": redaction_rows().track_set.pk, "track_id": 1})
     if name == "media_processing:redacted_download":
         return reverse(name, kwargs={"pk": redaction_rows().pk})
+    if name in DSAR_TICKET_URLS:
+        return dsar_url(name)
     if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
         return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
+
+
+def public_request() -> DataSubjectRequest:
+    """A request as the public form logs it; the identity fields hold made-up pseudonyms."""
+    today = timezone.localdate()
+    return DataSubjectRequest.objects.create(
+        reference="DSAR-2000-0001", kind="access", channel="web_form", received_at=timezone.now(),
+        requester_name="TOKEN", status="identity_pending", due_on=today, extension_notice_by=today,
+        extended_due_on=today,
+    )  # fmt: skip
 
 
 def _camera_policy() -> int:
@@ -194,6 +226,26 @@ RETENTION_ROWS = {
     "deletion_certificate": _certificate,
     "deletion_certificate_pdf": _certificate,
 }
+
+
+DSAR_TICKET_URLS = ("dsar:ticket", "dsar:ticket_edit", "dsar:ticket_action", "dsar:reveal", "dsar:photo", "dsar:letter")
+
+
+def dsar_url(name: str) -> str:
+    """A ticket logged without the vault (its pseudonyms made up) and a letter whose file is not stored."""
+    from dsar.models import DataSubjectRequest, Letter
+
+    today = timezone.localdate()
+    ticket = DataSubjectRequest.objects.create(
+        reference="DSAR-2026-9999", kind="access", channel="email", received_at=timezone.now(),
+        requester_name="P-TEST-0001", due_on=today, extension_notice_by=today, extended_due_on=today,
+    )  # fmt: skip
+    if name == "dsar:letter":
+        letter = Letter.objects.create(request=ticket, kind="refusal", file="dsar/letters/x.pdf", sha256="0" * 64)
+        return reverse(name, kwargs={"pk": letter.pk})
+    if name == "dsar:ticket_action":
+        return reverse(name, kwargs={"pk": ticket.pk, "action": "start_search"})
+    return reverse(name, kwargs={"pk": ticket.pk})
 
 
 def redaction_rows() -> RedactedCopy:

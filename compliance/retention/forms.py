@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import LegalHold, RetentionPolicy
+from compliance.models import LegalHold, RetentionAction, RetentionCategory, RetentionPolicy
 from compliance.models.retention import CAMERA_CATEGORIES
 
 
@@ -22,6 +22,12 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = RetentionPolicy
         fields = ("period", "unit", "action")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.category != RetentionCategory.RAW_FOOTAGE:
+            action: Any = self.fields["action"]
+            action.choices = [choice for choice in action.choices if choice[0] != RetentionAction.ANONYMISE]
 
 
 class OverrideForm(forms.ModelForm):

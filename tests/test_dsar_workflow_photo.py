@@ -1,0 +1,105 @@
+"""The requester's photo: encrypted at rest, opened only with an access-log entry,
+deleted when the ticket ends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.storage import default_storage
+
+from compliance.models import PendingFileDeletion
+from compliance.vault import VaultIntegrityError
+from compliance.vault.blobs import open_blob, seal_blob
+from dsar.services import (
+    DsarError,
+    Photo,
+    dsar_close,
+    dsar_deliver,
+    dsar_photo_delete,
+    dsar_photo_open,
+    dsar_update,
+    dsar_withdraw,
+)
+from dsar.services.workflow import dsar_approve, dsar_send_to_review, dsar_start_search, dsar_verify_identity
+from tests.support.dsar import PNG, make_request, media_path, steps, ticket_events
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
+    pass
+
+
+def stored_bytes(path: str) -> bytes:
+    with default_storage.open(path, "rb") as handle:
+        return handle.read()
+
+
+def test_the_photo_is_stored_encrypted_and_opened_with_an_access_log_entry(handler: Any) -> None:
+    ticket = make_request(handler, photo=(PNG, "image/png"))
+    assert ticket.has_photo and ticket.photo_content_type == "image/png"
+    raw = stored_bytes(ticket.photo_path)
+    assert raw.startswith(b"obscura-blob/v1") and PNG not in raw
+
+    photo = dsar_photo_open(actor=handler, request=ticket, ip="192.0.2.7")
+    assert photo == Photo(PNG, "image/png")
+    event = ticket_events(ticket)[-1]
+    assert (event.action, event.actor_username, event.ip) == ("dsar.photo_view", handler.username, "192.0.2.7")
+
+
+def test_a_sealed_photo_does_not_open_for_another_ticket_or_when_altered(vault_key: Any) -> None:
+    blob = seal_blob(PNG, context="dsar-photo/1")
+    assert open_blob(blob, context="dsar-photo/1") == PNG
+    with pytest.raises(VaultIntegrityError):
+        open_blob(blob, context="dsar-photo/2")
+    with pytest.raises(VaultIntegrityError):
+        open_blob(blob[:-1] + bytes([blob[-1] ^ 1]), context="dsar-photo/1")
+    with pytest.raises(VaultIntegrityError):
+        open_blob(PNG, context="dsar-photo/1")
+
+
+def test_only_pictures_are_accepted(handler: Any) -> None:
+    with pytest.raises(DsarError, match="JPEG, PNG"):
+        make_request(handler, photo=(b"%PDF-1.7", "application/pdf"))
+    with pytest.raises(DsarError, match="empty"):
+        make_request(handler, photo=(b"", "image/jpeg"))
+
+
+def test_closing_the_ticket_deletes_the_photo(handler: Any, django_capture_on_commit_callbacks: Any) -> None:
+    ticket = make_request(handler, photo=(PNG, "image/png"))
+    path = ticket.photo_path
+    for step in (dsar_verify_identity, dsar_start_search, dsar_send_to_review, dsar_approve, dsar_deliver):
+        ticket = step(actor=handler, request=ticket)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = dsar_close(actor=handler, request=ticket)
+    assert not ticket.has_photo and not media_path(path).exists()
+    assert not PendingFileDeletion.objects.exists()
+    assert any(step.kind == "photo" for step in steps(ticket))
+    assert "dsar.photo_delete" in [event.action for event in ticket_events(ticket)]
+    with pytest.raises(DsarError, match="no photo"):
+        dsar_photo_open(actor=handler, request=ticket)
+
+
+def test_withdrawal_deletes_the_photo_too(handler: Any, django_capture_on_commit_callbacks: Any) -> None:
+    ticket = make_request(handler, photo=(PNG, "image/png"))
+    path = ticket.photo_path
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = dsar_withdraw(actor=handler, request=ticket, reason="Withdrawn by e-mail")
+    assert not ticket.photo_path and not media_path(path).exists()
+
+
+def test_a_photo_can_be_replaced_or_deleted_before_closing(
+    handler: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket = make_request(handler, photo=(PNG, "image/png"))
+    first = ticket.photo_path
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = dsar_update(actor=handler, request=ticket, photo=(PNG + b"\x00", "image/jpeg"))
+    assert ticket.photo_path != first and not media_path(first).exists()
+    assert dsar_photo_open(actor=handler, request=ticket).content_type == "image/jpeg"
+    second = ticket.photo_path
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = dsar_photo_delete(actor=handler, request=ticket)
+    assert not ticket.has_photo and not media_path(second).exists()
