@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from compliance.models import LegalHold, RetentionCategory
-from compliance.retention.policies import cutoff, effective_policies
+from compliance.retention.policies import category_cutoff
 from compliance.retention.registry import Item
 from dsar.models import FINAL_STATUSES, DataSubjectRequest, Letter, TimelineEntry
 from dsar.services.identity import forget_unused, tokens_of
@@ -48,8 +48,7 @@ class ClosedRequests:
     category: str = RetentionCategory.CLOSED_DSARS
 
     def _cutoff(self, now: datetime) -> tuple[datetime | None, dict[str, object]]:
-        policy, _overrides = effective_policies(self.category)
-        return cutoff(policy, now), policy.snapshot() if policy else {}
+        return category_cutoff(self.category, now)
 
     def expired(self, now: datetime) -> Iterator[Item]:
         limit, snapshot = self._cutoff(now)

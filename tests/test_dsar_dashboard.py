@@ -28,12 +28,7 @@ from dsar.services import (
 from tests.support.dsar import local, make_request
 from tests.support.footage import logged_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 @pytest.fixture

@@ -31,12 +31,7 @@ from media_processing.models import Clip, ClipStatus, Recording
 from tests.support.dsar import PNG, ago, make_request, media_path, steps, stored_recording, ticket_events
 from tests.support.footage import events, make_camera
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 def in_review(ticket: DataSubjectRequest, actor: Any) -> DataSubjectRequest:

@@ -18,12 +18,7 @@ from dsar.services import dsar_extend, dsar_refuse, ticket_holds
 from tests.support.dsar import BRUSSELS, PNG, local, make_request, organisation, ticket_events
 from tests.support.footage import logged_in, make_camera
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 def at(moment: datetime, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,12 +17,7 @@ from dsar.services import dsar_extend, dsar_refuse
 from tests.support.dsar import PNG, local, make_request, ticket_events
 from tests.support.footage import logged_in, make_camera
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 def step(client: Any, ticket: DataSubjectRequest, action: str, **data: str) -> str:

@@ -24,12 +24,7 @@ from media_processing.services.retention import is_held
 from tests.support.dsar import ago, make_request, organisation, steps, stored_recording, ticket_events
 from tests.support.footage import events, make_camera
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 def test_logging_a_request_holds_the_footage_of_its_cameras_and_sites_at_once(handler: Any) -> None:

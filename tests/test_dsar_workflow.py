@@ -32,12 +32,7 @@ from dsar.services import (
 )
 from tests.support.dsar import ago, local, make_request, shown, steps, ticket_events
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 def test_create_pseudonymises_the_requester_and_computes_the_deadlines(handler: Any, dpo: Any) -> None:

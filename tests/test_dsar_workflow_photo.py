@@ -24,12 +24,7 @@ from dsar.services import (
 from dsar.services.workflow import dsar_approve, dsar_send_to_review, dsar_start_search, dsar_verify_identity
 from tests.support.dsar import PNG, make_request, media_path, steps, ticket_events
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vault_and_media(vault_key: Any, media_dirs: Any) -> None:
-    pass
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
 
 def stored_bytes(path: str) -> bytes:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from compliance.access_log import prune_access_log
 from compliance.models import AccessEvent, AccessLogHead, RetentionCategory
-from compliance.retention.policies import cutoff, effective_policies
+from compliance.retention.policies import category_cutoff
 from compliance.retention.registry import Item
 
 BLOCK = 10_000  # entries per certificate line
@@ -25,8 +25,7 @@ class AccessLogEntries:
     category: str = RetentionCategory.ACCESS_LOG
 
     def _cutoff(self, now: datetime) -> tuple[datetime | None, dict[str, object]]:
-        policy, _overrides = effective_policies(self.category)
-        return cutoff(policy, now), policy.snapshot() if policy else {}
+        return category_cutoff(self.category, now)
 
     def expired(self, now: datetime) -> Iterator[Item]:
         limit, snapshot = self._cutoff(now)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from compliance.models import JobRun, RetentionCategory
 from compliance.models.jobs import ACTIVE_STATUSES
-from compliance.retention.policies import cutoff, effective_policies
+from compliance.retention.policies import category_cutoff
 from compliance.retention.registry import Item
 
 
@@ -15,8 +15,7 @@ class JobRecords:
     category: str = RetentionCategory.JOB_RECORDS
 
     def _cutoff(self, now: datetime) -> tuple[datetime | None, dict[str, object]]:
-        policy, _overrides = effective_policies(self.category)
-        return cutoff(policy, now), policy.snapshot() if policy else {}
+        return category_cutoff(self.category, now)
 
     def expired(self, now: datetime) -> Iterator[Item]:
         limit, snapshot = self._cutoff(now)

@@ -29,6 +29,12 @@ def cutoff(policy: RetentionPolicy | None, now: datetime) -> datetime | None:
     return now - policy.duration
 
 
+def category_cutoff(category: str, now: datetime) -> tuple[datetime | None, dict[str, object]]:
+    """The cutoff and policy snapshot of a category without camera overrides."""
+    policy, _overrides = effective_policies(category)
+    return cutoff(policy, now), policy.snapshot() if policy else {}
+
+
 def _values(policy: RetentionPolicy) -> str:
     return f"{policy.period} {policy.unit}, {policy.action}"
 

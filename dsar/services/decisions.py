@@ -22,7 +22,7 @@ from dsar.services.preservation import release_own_holds, scope_cameras
 from dsar.services.side_states import dsar_refuse
 from dsar.services.workflow import transition
 from media_processing.models import Clip, ClipStatus, Recording, RecordingStatus
-from media_processing.services.retention import HeldError, delete_footage
+from media_processing.services.retention import HeldError, delete_footage, footage_item
 
 logger = logging.getLogger(__name__)
 
@@ -100,25 +100,13 @@ def _footage(ticket: DataSubjectRequest) -> list[Recording | Clip]:
 
 
 def _item(footage: Recording | Clip, ticket: DataSubjectRequest) -> Item:
-    start: datetime | None
-    end: datetime | None
-    if isinstance(footage, Clip):
-        model, start, end = "media_processing.clip", footage.requested_start, footage.requested_end
-        label = _("Clip %(pk)s") % {"pk": footage.pk}
-    else:
-        model, start, end = "media_processing.recording", footage.start, footage.end
-        label = footage.original_name or _("Recording %(pk)s") % {"pk": footage.pk}
-    return Item(
+    item = footage_item(
+        footage,
         category=RetentionCategory.RAW_FOOTAGE,
-        model=model,
-        pk=footage.pk,
-        label=_("%(label)s (erasure, %(ref)s)") % {"label": label, "ref": ticket.reference},
-        camera_id=footage.camera_id,
-        camera_name=footage.camera.name,
-        start=start,
-        end=end,
         policy={"erasure": ticket.reference, "decision": ticket.decision},
     )
+    item.label = _("%(label)s (erasure, %(ref)s)") % {"label": item.label, "ref": ticket.reference}
+    return item
 
 
 def dsar_erase_footage(*, actor: Any, request: DataSubjectRequest, ip: str | None = None) -> ErasureResult:

@@ -110,6 +110,41 @@ def summarise_recordings(recordings: QuerySet[Recording], *, category: str, acti
         )
 
 
+def footage_item(
+    footage: Recording | Clip,
+    *,
+    category: str,
+    policy: dict[str, object],
+    held_by: list[str] | None = None,
+    action: str = RetentionAction.DELETE,
+    label: str = "",
+) -> Item:
+    """A recording or clip as a retention item: its time range, camera, size and files."""
+    start: datetime | None
+    end: datetime | None
+    if isinstance(footage, Clip):
+        model, start, end = "media_processing.clip", footage.requested_start, footage.requested_end
+        name = _("Clip %(pk)s") % {"pk": footage.pk}
+    else:
+        model, start, end = "media_processing.recording", footage.start, footage.end
+        name = footage.original_name or _("Recording %(pk)s") % {"pk": footage.pk}
+    return Item(
+        category=category,
+        model=model,
+        pk=footage.pk,
+        label=label or name,
+        camera_id=footage.camera_id,
+        camera_name=footage.camera.name,
+        start=start,
+        end=end,
+        size=footage.size or 0,
+        files=stored_files(footage),
+        policy=policy,
+        held_by=held_by or [],
+        action=action,
+    )
+
+
 class RawFootage:
     """Recordings by their end time, clips by the end of the time they cover."""
 
@@ -136,27 +171,8 @@ class RawFootage:
             yield from count_items(self._clips(cameras, limit, snapshot))
 
     def _item(self, footage: Recording | Clip, snapshot: dict[str, object], *, held: bool) -> Item:
-        start: datetime | None
-        end: datetime | None
-        if isinstance(footage, Clip):
-            model, start, end = "media_processing.clip", footage.requested_start, footage.requested_end
-            label = _("Clip %(pk)s") % {"pk": footage.pk}
-        else:
-            model, start, end = "media_processing.recording", footage.start, footage.end
-            label = footage.original_name or _("Recording %(pk)s") % {"pk": footage.pk}
-        return Item(
-            category=self.category,
-            model=model,
-            pk=footage.pk,
-            label=label,
-            camera_id=footage.camera_id,
-            camera_name=footage.camera.name,
-            start=start,
-            end=end,
-            size=footage.size or 0,
-            files=stored_files(footage),
-            policy=snapshot,
-            held_by=hold_references(footage) if held else [],
+        return footage_item(
+            footage, category=self.category, policy=snapshot, held_by=hold_references(footage) if held else []
         )
 
     def delete(self, item: Item, now: datetime) -> Item | None:
@@ -194,13 +210,10 @@ def delete_footage(footage: Recording | Clip, item: Item) -> Item:
     return _delete_rows(type(footage), [footage], {footage.pk: item})[0]
 
 
-def _delete_rows(model: type[Recording] | type[Clip], footage: list[Any], items: dict[int, Item]) -> list[Item]:
-    """The one way footage rows are deleted: derived copies and detection stores first,
-    then the rows, a query per kind for the whole list. Callers have checked holds."""
-    if not footage:
-        return []
+def delete_derived(model: type[Recording] | type[Clip], pks: list[int]) -> dict[int, list[Any]]:
+    """Delete the redacted copies and detection stores made from these recordings or
+    clips (copies first: they name their store); return them by the footage they came from."""
     field = "recording_id" if model is Recording else "clip_id"
-    pks = [row.pk for row in footage]
     copies = list(RedactedCopy.objects.filter(**{f"{field}__in": pks}))
     stores = list(TrackSet.objects.filter(**{f"{field}__in": pks}))
     derived: dict[int, list[Any]] = {pk: [] for pk in pks}
@@ -208,6 +221,16 @@ def _delete_rows(model: type[Recording] | type[Clip], footage: list[Any], items:
         derived[getattr(row, field)].append(row)
     RedactedCopy.objects.filter(pk__in=[row.pk for row in copies]).delete()
     TrackSet.objects.filter(pk__in=[row.pk for row in stores]).delete()
+    return derived
+
+
+def _delete_rows(model: type[Recording] | type[Clip], footage: list[Any], items: dict[int, Item]) -> list[Item]:
+    """The one way footage rows are deleted: derived copies and detection stores first,
+    then the rows, a query per kind for the whole list. Callers have checked holds."""
+    if not footage:
+        return []
+    pks = [row.pk for row in footage]
+    derived = delete_derived(model, pks)
     model.objects.filter(pk__in=pks).delete()
     done = []
     for row in footage:

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from compliance.models import PendingFileDeletion, RetentionAction, RetentionCategory, RetentionPolicy
 from compliance.retention.policies import effective_policies
@@ -32,9 +31,11 @@ from compliance.retention.registry import Item, Summary, count_items
 from media_processing import engine_config
 from media_processing.engine.probe import probe
 from media_processing.engine.redaction import RenderStyle
-from media_processing.models import Clip, ClipStatus, Recording, RecordingKind, RecordingStatus, RedactedCopy, TrackSet
+from media_processing.models import Clip, ClipStatus, Recording, RecordingKind, RecordingStatus
 from media_processing.services.redaction_media import Rendering, output_suffix, render
 from media_processing.services.retention import (
+    delete_derived,
+    footage_item,
     hold_references,
     is_held,
     stored_files,
@@ -120,30 +121,9 @@ class AnonymisedFootage:
             yield from count_items(self._clips(cameras, limit, snapshot))
 
     def _item(self, footage: Recording | Clip, snapshot: dict[str, object], *, held: bool) -> Item:
-        start: datetime | None
-        if isinstance(footage, Clip):
-            model, start, label = (
-                "media_processing.clip",
-                footage.requested_start,
-                _("Clip %(pk)s") % {"pk": footage.pk},
-            )
-        else:
-            model, start = "media_processing.recording", footage.start
-            label = footage.original_name or _("Recording %(pk)s") % {"pk": footage.pk}
-        return Item(
-            category=self.category,
-            model=model,
-            pk=footage.pk,
-            label=label,
-            camera_id=footage.camera_id,
-            camera_name=footage.camera.name,
-            start=start,
-            end=_end(footage),
-            size=footage.size or 0,
-            files=stored_files(footage),
-            policy=snapshot,
-            held_by=hold_references(footage) if held else [],
-            action=RetentionAction.ANONYMISE,
+        held_by = hold_references(footage) if held else []
+        return footage_item(
+            footage, category=self.category, policy=snapshot, held_by=held_by, action=RetentionAction.ANONYMISE
         )
 
     def clean_up(self) -> None:
@@ -205,13 +185,9 @@ class AnonymisedFootage:
         end = _end(footage)
         if limit is None or end is None or end >= limit:
             return None
-        field = "clip_id" if isinstance(footage, Clip) else "recording_id"
-        copies = list(RedactedCopy.objects.filter(**{field: footage.pk}))
-        stores = list(TrackSet.objects.filter(**{field: footage.pk}))
-        RedactedCopy.objects.filter(pk__in=[row.pk for row in copies]).delete()
-        TrackSet.objects.filter(pk__in=[row.pk for row in stores]).delete()
-        item.files = stored_files(footage, *copies, *stores)
-        item.size = sum(row.size or 0 for row in (footage, *copies, *stores))
+        derived = delete_derived(model, [footage.pk])[footage.pk]
+        item.files = stored_files(footage, *derived)
+        item.size = sum(row.size or 0 for row in (footage, *derived))
         stored = Path(default_storage.path(name))
         footage.file.name = name
         footage.sha256 = _sha256(stored)
