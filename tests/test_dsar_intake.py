@@ -28,7 +28,7 @@ from dsar.public import ACK_SALT
 from dsar.public_forms import form_stamp
 from dsar.services import dsar_photo_open
 from media_processing.models import Site
-from tests.support.dsar import PNG, organisation
+from tests.support.dsar import PNG, organisation, stored_png
 
 pytestmark = pytest.mark.django_db
 URL = "/request/"
@@ -162,9 +162,9 @@ def test_a_photo_is_kept_encrypted_for_reviewers(client: Client, vault_key: Any,
     response = client.post(URL, {**form_data(), "photo": photo})
     assert response.status_code == 302
     ticket = DataSubjectRequest.objects.get()
-    assert ticket.photo_content_type == "image/png"
+    assert ticket.photo_content_type == "image/jpeg"
     assert PNG not in (media_dirs / "media" / ticket.photo_path).read_bytes()
-    assert dsar_photo_open(actor=dpo, request=ticket).data == PNG
+    assert dsar_photo_open(actor=dpo, request=ticket).data == stored_png()
 
 
 def test_a_file_that_is_not_a_picture_is_refused(client: Client, vault_key: Any) -> None:

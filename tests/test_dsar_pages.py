@@ -209,7 +209,7 @@ def test_photo_must_be_a_picture(client: Any, handler: Any) -> None:
     response = client.post(reverse("dsar:ticket_create"), form_data(photo=photo))
     assert response.status_code == 302
     ticket = DataSubjectRequest.objects.get()
-    assert ticket.has_photo and ticket.photo_content_type == "image/png"
+    assert ticket.has_photo and ticket.photo_content_type == "image/jpeg"
 
 
 def test_photo_over_the_size_limit_is_refused_with_a_message(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from compliance.models import AccessEvent, DeletedItem, DeletionCertificate, RetentionCategory
 from dsar.models import DataSubjectRequest, Status, TimelineEntry
 from dsar.services import dsar_extend, dsar_refuse
-from tests.support.dsar import PNG, local, make_request, ticket_events
+from tests.support.dsar import PNG, local, make_request, stored_png, ticket_events
 from tests.support.footage import logged_in, make_camera
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
@@ -201,8 +201,8 @@ def test_photo_only_for_handlers_and_each_viewing_is_logged(client: Any, handler
     html = logged_in(client, handler).get(reverse("dsar:ticket", args=[ticket.pk])).content.decode()
     assert url in html
     response = client.get(url)
-    assert response.status_code == 200 and response.content == PNG
-    assert response["Content-Type"] == "image/png" and "no-store" in response["Cache-Control"]
+    assert response.status_code == 200 and response.content == stored_png()
+    assert response["Content-Type"] == "image/jpeg" and "no-store" in response["Cache-Control"]
     assert AccessEvent.objects.filter(action="dsar.photo_view").count() == 1
 
     html = logged_in(client, auditor).get(reverse("dsar:ticket", args=[ticket.pk])).content.decode()

@@ -3,10 +3,12 @@ deleted when the ticket ends."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from PIL import Image
 
 from compliance.models import PendingFileDeletion
 from compliance.vault import VaultIntegrityError
@@ -22,7 +24,7 @@ from dsar.services import (
     dsar_withdraw,
 )
 from dsar.services.workflow import dsar_approve, dsar_send_to_review, dsar_start_search, dsar_verify_identity
-from tests.support.dsar import PNG, make_request, media_path, steps, ticket_events
+from tests.support.dsar import PNG, make_request, media_path, steps, stored_png, ticket_events
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
@@ -34,12 +36,12 @@ def stored_bytes(path: str) -> bytes:
 
 def test_the_photo_is_stored_encrypted_and_opened_with_an_access_log_entry(handler: Any) -> None:
     ticket = make_request(handler, photo=(PNG, "image/png"))
-    assert ticket.has_photo and ticket.photo_content_type == "image/png"
+    assert ticket.has_photo and ticket.photo_content_type == "image/jpeg"
     raw = stored_bytes(ticket.photo_path)
-    assert raw.startswith(b"obscura-blob/v1") and PNG not in raw
+    assert raw.startswith(b"obscura-blob/v1") and stored_png() not in raw
 
     photo = dsar_photo_open(actor=handler, request=ticket, ip="192.0.2.7")
-    assert photo == Photo(PNG, "image/png")
+    assert photo == Photo(stored_png(), "image/jpeg")
     event = ticket_events(ticket)[-1]
     assert (event.action, event.actor_username, event.ip) == ("dsar.photo_view", handler.username, "192.0.2.7")
 
@@ -53,6 +55,28 @@ def test_a_sealed_photo_does_not_open_for_another_ticket_or_when_altered(vault_k
         open_blob(blob[:-1] + bytes([blob[-1] ^ 1]), context="dsar-photo/1")
     with pytest.raises(VaultIntegrityError):
         open_blob(PNG, context="dsar-photo/1")
+
+
+def test_the_photo_loses_its_location_and_camera_tags_and_is_turned_upright(handler: Any) -> None:
+    exif = Image.Exif()
+    exif[0x0110] = "Phone 12 Pro"  # model
+    exif[0xA431] = "SERIAL-123456"  # body serial number
+    exif[0x0112] = 6  # orientation: rotate 90 degrees to show
+    exif[0x8825] = {1: "N", 2: (50.0, 51.0, 0.0), 3: "E", 4: (4.0, 21.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 200, 30)).save(buffer, "JPEG", exif=exif)
+
+    ticket = make_request(handler, photo=(buffer.getvalue(), "image/jpeg"))
+
+    data = dsar_photo_open(actor=handler, request=ticket).data
+    assert b"SERIAL-123456" not in data and b"Phone 12 Pro" not in data
+    with Image.open(io.BytesIO(data)) as kept:
+        assert not kept.getexif() and kept.size == (20, 40)
+
+
+def test_a_damaged_picture_is_refused_with_a_reason(handler: Any) -> None:
+    with pytest.raises(DsarError, match="The photo cannot be read"):
+        make_request(handler, photo=(PNG[:40], "image/png"))
 
 
 def test_only_pictures_are_accepted(handler: Any) -> None:

@@ -1,10 +1,13 @@
-"""The requester's photo, for reviewers who must recognise them in footage: stored only
-encrypted under the vault key, shown only with an access-log entry, deleted when the
+"""The requester's photo, for reviewers who must recognise them in footage: stripped of
+its metadata, stored only encrypted under the vault key, shown only with an access-log entry, deleted when the
 ticket closes."""
 
 from __future__ import annotations
 
+import io
 import secrets
+import tempfile
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.core.files.base import ContentFile
@@ -16,6 +19,10 @@ from compliance.access_log import record_access
 from compliance.vault.blobs import open_blob, seal_blob
 from dsar.models import DataSubjectRequest, TimelineKind
 from dsar.services.common import DsarError, delete_file_after_commit, lock, record_step
+from media_processing import engine_config
+from media_processing.engine import MediaError
+from media_processing.engine.picture_save import JPEG
+from media_processing.engine.strip import read_clean_picture
 
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
@@ -39,11 +46,27 @@ def check_photo(photo: Photo) -> None:
         raise DsarError(_("The photo is larger than 15 MB; send a smaller one."))
 
 
+def clean_photo(photo: Photo) -> Photo:
+    """The picture upright as a JPEG without any metadata (no location, camera serial or
+    name tags kept beside the face), decoded within the footage pipeline's pixel limit."""
+    with tempfile.TemporaryDirectory(prefix="obscura-photo-") as folder:
+        source = Path(folder) / "photo"
+        source.write_bytes(photo.data)
+        try:
+            picture, _removed, _subsampling = read_clean_picture(source, JPEG, engine_config.limits())
+        except MediaError as error:
+            raise DsarError(_("The photo cannot be read: %(why)s") % {"why": error}) from error
+    buffer = io.BytesIO()
+    picture.convert("RGB").save(buffer, "JPEG", quality=90)
+    return Photo(buffer.getvalue(), "image/jpeg")
+
+
 def store_photo(ticket: DataSubjectRequest, photo: Photo) -> None:
     """Encrypt and store the photo for a saved ticket, replacing any earlier one (not saved).
 
     Runs inside the caller's transaction; the earlier file goes once it commits."""
     check_photo(photo)
+    photo = clean_photo(photo)
     old = ticket.photo_path
     name = f"dsar/photos/{ticket.pk}-{secrets.token_hex(8)}.bin"
     ticket.photo_path = default_storage.save(name, ContentFile(seal_blob(photo.data, context=_context(ticket))))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import formats, timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from compliance.models import AccessEvent, Organisation
@@ -20,11 +21,23 @@ from media_processing.models import Camera, Recording
 from tests.support.footage import make_recording
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-# A valid 1x1 PNG: the photo tests only need bytes that are a picture.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfab0000000049454e44ae426082"
-)
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 120, 90)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# A small picture: the photo tests only need a decodable image.
+PNG = _png()
+
+
+def stored_png() -> bytes:
+    """What is kept of PNG: the same picture as a JPEG without metadata."""
+    from dsar.services.photo import Photo, clean_photo
+
+    return clean_photo(Photo(PNG, "image/png")).data
 
 
 def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
