@@ -116,6 +116,7 @@ MIGRATION_DATA = (
     ("media_processing.migrations.0002_role_permissions", "grant_roles"),
     ("media_processing.migrations.0007_redact_permission", "grant_redaction"),
     ("dsar.migrations.0002_role_permissions", "grant_roles"),
+    ("dsar.migrations.0006_approve_permission", "grant_approval"),
     ("dpia.migrations.0002_role_permissions", "grant_roles"),
 )
 

@@ -26,6 +26,7 @@ class Rights(models.Model):
         permissions = (
             ("view_dsar", _("Can view data subject requests")),
             ("handle_dsar", _("Can handle data subject requests")),
+            ("approve_dsar_response", _("Can approve the footage answer to a data subject request")),
         )
 
     def __str__(self) -> str:
