@@ -8,6 +8,7 @@ from rq import cron
 
 from compliance.jobs import reap_abandoned_jobs
 from compliance.retention.sweep import start_sweep_job
+from dsar.answer.delivery import purge_expired_packages
 from dsar.reminders import send_dsar_reminders
 from dsar.tasks import refresh_paused_deadlines, release_preservation_holds
 from media_processing.services.imports import scan_all_import_folders
@@ -20,3 +21,4 @@ cron.register(start_sweep_job, queue_name="default", interval=settings.RETENTION
 cron.register(release_preservation_holds, queue_name="default", interval=60 * 60)
 cron.register(refresh_paused_deadlines, queue_name="default", interval=60 * 60)
 cron.register(send_dsar_reminders, queue_name="default", interval=60 * 60)
+cron.register(purge_expired_packages, queue_name="default", interval=60 * 60)

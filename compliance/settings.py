@@ -206,6 +206,10 @@ MIN_FREE_DISK_MB = env_int("OBSCURA_MIN_FREE_DISK_MB", 1024, minimum=0)
 # The public request form (/request/) takes at most this many requests an hour from one
 # client address, counted in Django's cache (per web process unless CACHES names a shared one).
 DSAR_PUBLIC_REQUESTS_PER_HOUR = env_int("OBSCURA_PUBLIC_REQUESTS_PER_HOUR", 5, minimum=1)
+# Secure delivery of DSAR answers (/download/): how long a new link works by default, and how
+# many pages and files one client address may ask for in an hour (Django's cache, as above).
+DSAR_LINK_DAYS = env_int("OBSCURA_DSAR_LINK_DAYS", 14, minimum=1)
+DSAR_DOWNLOAD_REQUESTS_PER_HOUR = env_int("OBSCURA_DSAR_DOWNLOAD_REQUESTS_PER_HOUR", 30, minimum=1)
 
 # The pseudonymisation vault's key never enters the database: it comes from the environment,
 # or else from a key file beside it (created by `manage.py vault_key create`). Checked by

@@ -35,6 +35,7 @@ urlpatterns = [
     path("dsar/", include("dsar.urls")),
     path("dpia/", include("dpia.urls")),
     path("request/", include("dsar.public_urls")),
+    path("download/", include("dsar.download_urls")),
     path("api/v1/", include("media_processing.api")),
     path("api/v1/", include("dsar.api")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),

@@ -10,6 +10,7 @@ class DsarConfig(AppConfig):
         from compliance.organisation import organisation_changed
         from compliance.retention.registry import register
         from compliance.vault import register_purpose
+        from dsar.answer.retention import AnswerPackages
         from dsar.retention import ClosedRequests
         from dsar.services.calendar import recompute_open_deadlines
         from dsar.services.identity import PURPOSES
@@ -17,4 +18,5 @@ class DsarConfig(AppConfig):
         for name, kind, label in PURPOSES:
             register_purpose(name=name, kind=kind, label=str(label))
         register(ClosedRequests())
+        register(AnswerPackages())
         organisation_changed.connect(recompute_open_deadlines, dispatch_uid="dsar.recompute_open_deadlines")

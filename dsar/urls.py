@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsar.views import actions, files, tickets
+from dsar.views import actions, delivery, disclosures, files, package, review, search, tickets
 
 app_name = "dsar"
 urlpatterns = [
@@ -12,4 +12,52 @@ urlpatterns = [
     path("<int:pk>/reveal/", files.reveal, name="reveal"),
     path("<int:pk>/photo/", files.photo, name="photo"),
     path("letters/<int:pk>/", files.letter_download, name="letter"),
+    path("<int:pk>/answer/package/", package.answer_package, name="answer_package"),
+    path("<int:pk>/answer/package/start/", package.answer_package_start, name="answer_package_start"),
+    path("packages/<int:pk>/download/", package.package_download, name="package_download"),
+    path("packages/<int:pk>/letter/", package.package_letter, name="package_letter"),
+    path("disclosures/", disclosures.disclosure_list, name="disclosures"),
+    path("disclosures/new/", disclosures.disclosure_add, name="disclosure_add"),
+    path("disclosures/<int:pk>/", disclosures.disclosure_edit, name="disclosure_edit"),
+    path("<int:pk>/answer/review/", review.answer_review_page, name="answer_review"),
+    path("<int:pk>/answer/review/submit/", review.answer_submit_view, name="answer_submit"),
+    path("<int:pk>/answer/review/approve/", review.answer_approve_view, name="answer_approve"),
+    path("<int:pk>/answer/review/<int:item>/clip/", review.item_clip, name="answer_item_clip"),
+    path("<int:pk>/answer/review/<int:item>/tracks.json", review.item_tracks, name="answer_item_tracks"),
+    path("<int:pk>/answer/review/<int:item>/requester/", review.item_requester, name="answer_item_requester"),
+    path("<int:pk>/answer/review/<int:item>/boxes/", review.item_boxes, name="answer_item_boxes"),
+    path("<int:pk>/answer/review/<int:item>/decisions/", review.item_decisions, name="answer_item_decisions"),
+    path("<int:pk>/answer/review/<int:item>/preview/", review.item_preview, name="answer_item_preview"),
+    path("<int:pk>/answer/review/<int:item>/previews/", review.item_previews, name="answer_item_previews"),
+    path(
+        "<int:pk>/answer/review/<int:item>/previews/<int:copy>/video/",
+        review.preview_video,
+        name="answer_preview_video",
+    ),
+    path("<int:pk>/answer/review/<int:item>/check/", review.item_check, name="answer_item_check"),
+    path(
+        "<int:pk>/answer/review/<int:item>/check/<int:copy>/<int:index>.jpg",
+        review.check_frame,
+        name="answer_check_frame",
+    ),
+    path("<int:pk>/answer/search/", search.answer_search, name="answer_search"),
+    path("<int:pk>/answer/search/run/", search.answer_search_run, name="answer_search_run"),
+    path("<int:pk>/answer/search/detect/", search.answer_search_detect, name="answer_search_detect"),
+    path("<int:pk>/answer/search/frames/", search.answer_search_frames, name="answer_search_frames"),
+    path("<int:pk>/answer/search/cameras/add/", search.answer_search_camera_add, name="answer_search_camera_add"),
+    path("<int:pk>/answer/search/cameras/drop/", search.answer_search_camera_drop, name="answer_search_camera_drop"),
+    path("answer/search/items/<int:pk>/bounds/", search.answer_search_item_bounds, name="answer_search_item_bounds"),
+    path("answer/search/items/<int:pk>/include/", search.answer_search_item_include, name="answer_search_item_include"),
+    path(
+        "answer/search/items/<int:pk>/frames/<int:index>/",
+        search.answer_search_item_frame,
+        name="answer_search_item_frame",
+    ),
+    path("<int:pk>/answer/delivery/", delivery.answer_delivery, name="answer_delivery"),
+    path("<int:pk>/answer/delivery/links/", delivery.delivery_link_create_view, name="delivery_link_create"),
+    path(
+        "<int:pk>/answer/delivery/links/<int:link_pk>/revoke/",
+        delivery.delivery_link_revoke_view,
+        name="delivery_link_revoke",
+    ),
 ]

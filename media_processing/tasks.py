@@ -19,7 +19,7 @@ from media_processing.services.redaction import (
     redacted_copy_render,
     track_set_detect,
 )
-from media_processing.services.redaction_media import Rendering
+from media_processing.services.redaction_media import Rendering, manual_from_json
 
 
 def ingest(job: JobRun, progress: ProgressCallback, recording_id: int) -> dict[str, Any]:
@@ -72,12 +72,14 @@ def render_redacted(
     track_set_id: int | None = None,
     recording_id: int | None = None,
     clip_id: int | None = None,
+    manual_boxes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     footage = footage_load(recording_id=recording_id, clip_id=clip_id)
     track_set = TrackSet.objects.get(pk=track_set_id) if track_set_id is not None else None
     rendering = Rendering(
-        mode=mode, shape=shape, keep_tracks=frozenset(keep_tracks), keep_audio=keep_audio, start_s=start_s, end_s=end_s
-    )
+        mode=mode, shape=shape, keep_tracks=frozenset(keep_tracks), keep_audio=keep_audio, start_s=start_s, end_s=end_s,
+        manual=manual_from_json(manual_boxes or []),
+    )  # fmt: skip
     progress(1, _("Covering faces and plates") if track_set else _("Finding and covering faces and plates"))
     try:
         copy = redacted_copy_render(

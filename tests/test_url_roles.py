@@ -10,12 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from compliance.jobs import start_job
 from compliance.models import DeletionCertificate, LegalHold, RetentionPolicy
-from dsar.models import DataSubjectRequest
+from dsar.answer.delivery import token_hash
+from dsar.models import DataSubjectRequest, DeliveryLink, ResponsePackage
 from dsar.public import acknowledgement_token
 from media_processing.models import Clip, RedactedCopy, TrackSet
 from tests.support.footage import make_camera, make_recording
@@ -100,6 +102,43 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "dsar:reveal": ("POST", only(DSAR_VIEW, status=400)),
     "dsar:photo": ("GET", only(DSAR_HANDLE, status=404)),  # the ticket has no photo
     "dsar:letter": ("GET", only(DSAR_VIEW, status=404)),  # its file is not there
+    # The review of a ticket only received, whose clip is not cut yet: changes are refused
+    # with a message on the page; the clip, its detections and previews are not there.
+    "dsar:answer_review": ("GET", only(DSAR_HANDLE)),
+    "dsar:answer_submit": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_approve": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_item_clip": ("GET", only(DSAR_HANDLE, status=404)),
+    "dsar:answer_item_tracks": ("GET", only(DSAR_HANDLE, status=404)),
+    "dsar:answer_item_requester": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_item_boxes": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_item_decisions": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_item_preview": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_item_previews": ("GET", only(DSAR_HANDLE)),
+    "dsar:answer_preview_video": ("GET", only(DSAR_HANDLE, status=404)),
+    "dsar:answer_item_check": ("GET", only(DSAR_HANDLE)),
+    "dsar:answer_check_frame": ("GET", only(DSAR_HANDLE, status=404)),
+    "dsar:answer_search": ("GET", only(DSAR_HANDLE)),
+    # Refused by the services or an empty form (the ticket is only received, has no clips): back to the page.
+    "dsar:answer_search_run": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_detect": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_frames": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_camera_add": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_camera_drop": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_item_bounds": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_item_include": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:answer_search_item_frame": ("GET", only(DSAR_HANDLE, status=404)),  # the clip is still being cut
+    "dsar:answer_delivery": ("GET", only(DSAR_HANDLE)),
+    # An empty form is shown again with its errors; withdrawing goes back to the page.
+    "dsar:delivery_link_create": ("POST", only(DSAR_HANDLE, status=400)),
+    "dsar:delivery_link_revoke": ("POST", only(DSAR_HANDLE, status=302)),
+    # The ticket is not approved: the page says why, and starting goes back to it with a message.
+    "dsar:answer_package": ("GET", only(DSAR_HANDLE)),
+    "dsar:answer_package_start": ("POST", only(DSAR_HANDLE, status=302)),
+    "dsar:package_download": ("GET", only(DSAR_HANDLE, status=404)),  # its files are not there
+    "dsar:package_letter": ("GET", only(DSAR_HANDLE, status=404)),
+    "dsar:disclosures": ("GET", only(DSAR_VIEW)),
+    "dsar:disclosure_add": ("GET", only(DSAR_HANDLE)),
+    "dsar:disclosure_edit": ("GET", only(DSAR_HANDLE)),
     "dpia:index": ("GET", only(("dpo", "admin_role", "auditor"))),
     # The API takes tokens only, never the session cookie: everyone without a token gets 401.
     "api:cameras": ("GET", dict.fromkeys(ROLES, 401)),
@@ -110,6 +149,10 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "dsar_public:form": ("GET", dict.fromkeys(ROLES, 200)),
     "dsar_public:acknowledgement": ("GET", dict.fromkeys(ROLES, 200)),
     "dsar_api:requests": ("POST", dict.fromkeys(ROLES, 401)),
+    # The requester's download page needs no account, only the link; its files are not stored here.
+    "dsar_download:link": ("GET", dict.fromkeys(ROLES, 200)),
+    "dsar_download:letter": ("POST", dict.fromkeys(ROLES, 404)),
+    "dsar_download:package": ("POST", dict.fromkeys(ROLES, 404)),
 }
 
 # Django's admin and the RQ dashboard: staff only, everyone else is sent to log in.
@@ -155,6 +198,11 @@ ADMIN_REFUSED = {
     "admin:axes_accesslog_delete",
     "admin:django_rq_dashboard_add",
     "admin:django_rq_dashboard_delete",
+    # The disclosure register belongs to those who handle requests; the Admin role runs the installation.
+    "admin:dsar_disclosure_changelist",
+    "admin:dsar_disclosure_add",
+    "admin:dsar_disclosure_change",
+    "admin:dsar_disclosure_delete",
 }
 
 # The admin's own log-in and log-out pages answer everyone.
@@ -189,8 +237,16 @@ def url_for(name: str, users: dict[str, Any]) -> str:
         return reverse(name, kwargs={"pk": redaction_rows().track_set.pk, "track_id": 1})
     if name == "media_processing:redacted_download":
         return reverse(name, kwargs={"pk": redaction_rows().pk})
+    if name in REVIEW_URLS:
+        return review_url(name)
+    if name.startswith("dsar:answer_search"):
+        return answer_search_url(name)
     if name in DSAR_TICKET_URLS:
         return dsar_url(name)
+    if name in PACKAGE_URLS:
+        return package_url(name)
+    if name.startswith("dsar_download:"):
+        return download_url(name)
     if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
         return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
@@ -228,7 +284,10 @@ RETENTION_ROWS = {
 }
 
 
-DSAR_TICKET_URLS = ("dsar:ticket", "dsar:ticket_edit", "dsar:ticket_action", "dsar:reveal", "dsar:photo", "dsar:letter")
+DSAR_TICKET_URLS = (
+    "dsar:ticket", "dsar:ticket_edit", "dsar:ticket_action", "dsar:reveal", "dsar:photo", "dsar:letter",
+    "dsar:answer_delivery", "dsar:delivery_link_create", "dsar:delivery_link_revoke",
+)  # fmt: skip
 
 
 def dsar_url(name: str) -> str:
@@ -245,7 +304,107 @@ def dsar_url(name: str) -> str:
         return reverse(name, kwargs={"pk": letter.pk})
     if name == "dsar:ticket_action":
         return reverse(name, kwargs={"pk": ticket.pk, "action": "start_search"})
+    if name == "dsar:delivery_link_revoke":
+        link = delivery_link_row(ticket, "a-token")
+        return reverse(name, kwargs={"pk": ticket.pk, "link_pk": link.pk})
     return reverse(name, kwargs={"pk": ticket.pk})
+
+
+def delivery_link_row(ticket: DataSubjectRequest, token: str) -> DeliveryLink:
+    """A link of `token` to a package of the ticket whose files are not stored."""
+    package = ResponsePackage.objects.create(
+        request=ticket, file="dsar/packages/x.zip", sha256="0" * 64, letter="dsar/packages/x.pdf",
+        letter_sha256="0" * 64,
+    )  # fmt: skip
+    return DeliveryLink.objects.create(
+        package=package, token_hash=token_hash(token), expires_at=timezone.now() + timedelta(days=1)
+    )
+
+
+def download_url(name: str) -> str:
+    """The requester's pages of a fresh link, the per-address count of earlier tests forgotten."""
+    cache.clear()
+    delivery_link_row(public_request(), "a-token-for-the-requester")
+    return reverse(name, kwargs={"token": "a-token-for-the-requester"})
+
+
+PACKAGE_URLS = (
+    "dsar:answer_package", "dsar:answer_package_start", "dsar:package_download", "dsar:package_letter",
+    "dsar:disclosure_edit",
+)  # fmt: skip
+
+
+def package_url(name: str) -> str:
+    """A ticket in review (not approved), a package of it whose files are not stored, or an
+    entry of the disclosure register."""
+    from dsar.models import Disclosure
+
+    today = timezone.localdate()
+    if name == "dsar:disclosure_edit":
+        entry = Disclosure.objects.create(recipient="Police", kind="police", purpose="Theft", disclosed_on=today)
+        return reverse(name, kwargs={"pk": entry.pk})
+    ticket = DataSubjectRequest.objects.create(
+        reference="DSAR-2026-9998", kind="access", channel="email", received_at=timezone.now(), status="in_review",
+        requester_name="P-TEST-0002", due_on=today, extension_notice_by=today, extended_due_on=today,
+    )  # fmt: skip
+    if name in ("dsar:package_download", "dsar:package_letter"):
+        package = ResponsePackage.objects.create(
+            request=ticket, file="dsar/packages/y.zip", sha256="0" * 64, letter="dsar/packages/y.pdf"
+        )
+        return reverse(name, kwargs={"pk": package.pk})
+    return reverse(name, kwargs={"pk": ticket.pk})
+
+
+def answer_search_url(name: str) -> str:
+    """The search page of a ticket only received, or an item of its answer whose clip is not cut yet."""
+    from dsar.models import ResponseItem
+
+    today, now = timezone.localdate(), timezone.now()
+    ticket = DataSubjectRequest.objects.create(
+        reference="DSAR-2026-9997", kind="access", channel="email", received_at=now, requester_name="P-TEST-0003",
+        due_on=today, extension_notice_by=today, extended_due_on=today,
+    )  # fmt: skip
+    if "_item_" not in name:
+        return reverse(name, kwargs={"pk": ticket.pk})
+    clip = Clip.objects.create(camera=make_camera(), requested_start=now, requested_end=now, reason="Test")
+    item = ResponseItem.objects.create(request=ticket, clip=clip)
+    extra = {"index": 0} if name.endswith("_frame") else {}
+    return reverse(name, kwargs={"pk": item.pk, **extra})
+
+
+REVIEW_URLS = (
+    "dsar:answer_review", "dsar:answer_submit", "dsar:answer_approve", "dsar:answer_item_clip",
+    "dsar:answer_item_tracks", "dsar:answer_item_requester", "dsar:answer_item_boxes", "dsar:answer_item_decisions",
+    "dsar:answer_item_preview", "dsar:answer_item_previews", "dsar:answer_preview_video", "dsar:answer_item_check",
+    "dsar:answer_check_frame",
+)  # fmt: skip
+
+
+def review_url(name: str) -> str:
+    """A ticket only received with one clip not cut yet, its detection store and a preview,
+    their files not on disk."""
+    from dsar.models import ResponseItem
+
+    today, now = timezone.localdate(), timezone.now()
+    ticket = DataSubjectRequest.objects.create(
+        reference="DSAR-2026-9996", kind="access", channel="email", received_at=now, requester_name="P-TEST-0004",
+        due_on=today, extension_notice_by=today, extended_due_on=today,
+    )  # fmt: skip
+    if name in ("dsar:answer_review", "dsar:answer_submit", "dsar:answer_approve"):
+        return reverse(name, kwargs={"pk": ticket.pk})
+    clip = Clip.objects.create(camera=make_camera(), requested_start=now, requested_end=now, reason="Test")
+    track_set = TrackSet.objects.create(
+        clip=clip, file="tracks/r.npz", sha256="0" * 64, size=1, frame_count=1, fps=25.0, width=320, height=240,
+        track_count=0, detection_count=0,
+    )  # fmt: skip
+    item = ResponseItem.objects.create(request=ticket, clip=clip, track_set=track_set)
+    copy = RedactedCopy.objects.create(
+        clip=clip, track_set=track_set, file="redacted/r.mp4", sha256="0" * 64, size=1, mode="blur", shape="ellipse",
+        record={"frames": 1},
+    )  # fmt: skip
+    extra = {"copy": copy.pk} if name in ("dsar:answer_preview_video", "dsar:answer_check_frame") else {}
+    extra |= {"index": 0} if name == "dsar:answer_check_frame" else {}
+    return reverse(name, kwargs={"pk": ticket.pk, "item": item.pk, **extra})
 
 
 def redaction_rows() -> RedactedCopy:

@@ -17,12 +17,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dsar.models import DataSubjectRequest, PauseReason, RequestKind, Status, TimelineKind
+from dsar.models import (
+    DataSubjectRequest,
+    PauseReason,
+    RequestKind,
+    ResponseItem,
+    ResponseReview,
+    Status,
+    TimelineKind,
+)
 from dsar.services.clock import clock_pause, clock_resume
-from dsar.services.common import TransitionError, lock, record_step, require_status
+from dsar.services.common import DsarError, TransitionError, is_user, lock, record_step, require_status
 from dsar.services.photo import drop_photo
 
 Before = Callable[[DataSubjectRequest], None]
+APPROVE_PERMISSION = "dsar.approve_dsar_response"
 
 
 def transition(
@@ -126,16 +135,45 @@ def dsar_send_to_review(*, actor: Any, request: DataSubjectRequest, ip: str | No
 
 def dsar_approve(*, actor: Any, request: DataSubjectRequest, ip: str | None = None) -> DataSubjectRequest:
     """in review → approved, for access requests. Erasure, objection and restriction
-    requests are approved by recording the decision (`dsar_decide`)."""
+    requests are approved by recording the decision (`dsar_decide`). An answer with
+    footage is approved under the four-eyes rule (`four_eyes_refusal`), whichever way
+    this is called; `dsar.answer.approval.answer_approve` is the way that records it."""
     if request.kind != RequestKind.ACCESS:
         raise TransitionError(
             _("%(reference)s is a request for %(kind)s: record the decision and its reasons instead of approving it.")
             % {"reference": request.reference, "kind": request.get_kind_display().lower()}
         )
+
+    def four_eyes(ticket: DataSubjectRequest) -> None:
+        refusal = four_eyes_refusal(ticket, actor)
+        if refusal:
+            raise DsarError(refusal)
+
     return transition(
         request, actor=actor, to=Status.APPROVED, allowed=(Status.IN_REVIEW,), verb="approve",
-        doing=_("approved"), ip=ip,
+        doing=_("approved"), ip=ip, before=four_eyes,
     )  # fmt: skip
+
+
+def four_eyes_refusal(ticket: DataSubjectRequest, actor: Any) -> str | None:
+    """Why `actor` may not approve the footage answer of `ticket`, or None if they may.
+
+    An answer with footage is approved only once its review was submitted, by someone
+    with the right to approve answers who neither submitted the review nor reviewed any
+    of its clips. A request answered without footage has nothing to redact, so no rule."""
+    review = ResponseReview.objects.filter(request=ticket).select_related("submitted_by").first()
+    items = ResponseItem.objects.filter(request=ticket, included=True)
+    if review is None:
+        if not items.exists():
+            return None
+        return _("Submit the review of the footage first; another person then approves it (four-eyes rule).")
+    if not (is_user(actor) and actor.has_perm(APPROVE_PERMISSION)):
+        return _("Approving a footage answer needs the right to approve answers; ask a DPO or a DSAR handler.")
+    if review.submitted_by_id == actor.pk:
+        return _("You submitted this review, so another person must approve it (four-eyes rule).")
+    if items.filter(reviewed_by=actor).exists():
+        return _("You reviewed clips of this answer, so another person must approve it (four-eyes rule).")
+    return None
 
 
 def dsar_deliver(

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from compliance.access import client_ip
 from dsar import services
 from dsar.access import access_ticket
+from dsar.answer.approval import answer_approve
 from dsar.forms import ReasonForm
-from dsar.models import DataSubjectRequest, RequestKind, Status
+from dsar.models import DataSubjectRequest, RequestKind, ResponseReview, Status
 from dsar.services.common import DsarError, local_today
 from dsar.services.decisions import DECIDABLE
 from dsar.services.side_states import HOLDABLE, OPEN
@@ -77,6 +78,13 @@ def _decide(*, text: str, decision: str, **kwargs: Any) -> Any:
     return services.dsar_decide(reasons=text, decision=decision, **kwargs)
 
 
+def _approve(*, text: str, actor: Any, request: DataSubjectRequest, ip: str | None) -> Any:
+    """An answer with footage is approved through its review (four-eyes, recorded there)."""
+    if ResponseReview.objects.filter(request=request).exists() or request.items.filter(included=True).exists():
+        return answer_approve(actor=actor, request=request, note=text, ip=ip)
+    return services.dsar_approve(actor=actor, request=request, ip=ip)
+
+
 NOTE = gettext_lazy("Note (optional)")
 ACTIONS = {
     action.name: action
@@ -90,7 +98,7 @@ ACTIONS = {
                _plain(services.dsar_start_search), gettext_lazy("Search started.")),
         Action("send_to_review", gettext_lazy("Send to review"), (Status.SEARCHING,),
                _plain(services.dsar_send_to_review), gettext_lazy("Sent to review.")),
-        Action("approve", gettext_lazy("Approve"), (Status.IN_REVIEW,), _plain(services.dsar_approve),
+        Action("approve", gettext_lazy("Approve"), (Status.IN_REVIEW,), _approve,
                gettext_lazy("Approved."), only_kind=RequestKind.ACCESS),
         Action("decide", gettext_lazy("Record the decision"), DECIDABLE, _decide, gettext_lazy("Decision recorded."),
                text=gettext_lazy("Reasons for the decision"), required=True, not_kind=RequestKind.ACCESS),

@@ -127,7 +127,10 @@ def redaction_render_request(
     _check_can_start(footage)
     _check_rendering(footage, rendering, track_set)
     kept = ", ".join(str(track_id) for track_id in sorted(rendering.keep_tracks)) or "none"
-    reason = f"Redaction: making a redacted copy ({rendering.mode}, {rendering.shape}; tracks kept visible: {kept})"
+    drawn = f"; boxes drawn by hand: {len(rendering.manual)}" if rendering.manual else ""
+    reason = (
+        f"Redaction: making a redacted copy ({rendering.mode}, {rendering.shape}; tracks kept visible: {kept}{drawn})"
+    )
     arguments: dict[str, Any] = {
         **footage_arguments(footage),
         "track_set_id": track_set.pk if track_set is not None else None,
@@ -138,6 +141,8 @@ def redaction_render_request(
         "start_s": rendering.start_s,
         "end_s": rendering.end_s,
     }
+    if rendering.manual:
+        arguments["manual_boxes"] = rendering.manual_as_json()
     with transaction.atomic():
         record_access(actor=user, action=REDACT_ACTION, target=footage, reason=reason, ip=ip)
         return start_job(
@@ -164,6 +169,8 @@ def _check_rendering(footage: Footage, rendering: Rendering, track_set: TrackSet
         raise RedactionError(_("Choose a cover and a shape."))
     if rendering.start_s is not None and rendering.end_s is not None and rendering.end_s <= rendering.start_s:
         raise RedactionError(_("The end of the redacted part must come after its start."))
+    if rendering.manual and is_picture(footage):
+        raise RedactionError(_("Boxes drawn by hand can be added to videos only."))
     if track_set is None:
         if rendering.keep_tracks:
             raise RedactionError(_("Find the faces and plates first; then choose who stays visible."))

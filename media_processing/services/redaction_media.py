@@ -27,7 +27,15 @@ from media_processing.engine.frames import extract_frame
 from media_processing.engine.hashing import sha256_file
 from media_processing.engine.picture_save import PictureFormat, output_format, save_picture
 from media_processing.engine.probe import probe
-from media_processing.engine.redaction import Mode, RenderStyle, Shape, VideoRedaction, redact_regions
+from media_processing.engine.redaction import (
+    Keyframe,
+    ManualTrack,
+    Mode,
+    RenderStyle,
+    Shape,
+    VideoRedaction,
+    redact_regions,
+)
 from media_processing.engine.redaction.video import detect_video, detector_records, redact_video
 from media_processing.engine.strip import read_clean_picture
 from media_processing.engine.track_store import TrackStore, TrackStoreBuilder
@@ -41,9 +49,17 @@ THUMBNAIL_CONTEXT = 0.75
 _BOX_COLOUR = (255, 204, 0)
 
 
+# One keyframe of a box drawn by hand: (frame, x, y, w, h), in frames and pixels of the footage.
+KeyframeSpec = tuple[int, float, float, float, float]
+
+
 @dataclass(frozen=True)
 class Rendering:
-    """What a redacted copy should look like; `keep_tracks` stay visible."""
+    """What a redacted copy should look like; `keep_tracks` stay visible.
+
+    `manual` holds the boxes a reviewer drew, always covered: each a tuple of keyframes
+    counted in frames of the whole footage (also when only [`start_s`, `end_s`) is made).
+    """
 
     mode: str
     shape: str
@@ -51,10 +67,35 @@ class Rendering:
     keep_audio: bool = False
     start_s: float | None = None
     end_s: float | None = None
+    manual: tuple[tuple[KeyframeSpec, ...], ...] = ()
 
     @property
     def style(self) -> RenderStyle:
         return RenderStyle(mode=Mode(self.mode), shape=Shape(self.shape))
+
+    def manual_as_json(self) -> list[dict[str, Any]]:
+        """The boxes drawn by hand as job arguments carry them ({"keyframes": [{frame, x, y, w, h}]})."""
+        names = ("frame", "x", "y", "w", "h")
+        return [{"keyframes": [dict(zip(names, key, strict=True)) for key in box]} for box in self.manual]
+
+
+def manual_from_json(boxes: Sequence[dict[str, Any]]) -> tuple[tuple[KeyframeSpec, ...], ...]:
+    """`Rendering.manual` from the JSON form (`ResponseItem.manual_boxes`, job arguments)."""
+    return tuple(
+        tuple(
+            (int(key["frame"]), float(key["x"]), float(key["y"]), float(key["w"]), float(key["h"]))
+            for key in box["keyframes"]
+        )
+        for box in boxes
+    )
+
+
+def manual_tracks(rendering: Rendering, fps: float) -> tuple[ManualTrack, ...]:
+    """The engine's manual tracks, whose frames count from the first frame rendered."""
+    offset = round((rendering.start_s or 0.0) * fps)
+    return tuple(
+        ManualTrack([Keyframe(frame - offset, x, y, w, h) for frame, x, y, w, h in box]) for box in rendering.manual
+    )
 
 
 def output_suffix(src: Path, *, picture: bool) -> str:
@@ -102,9 +143,11 @@ def render(
         record = _render_picture(src, dst, store=store, rendering=rendering, detected=detected)
         progress(1.0)
         return record
+    fps = store.fps if store is not None else _video_fps(src)
     settings = VideoRedaction(
         style=rendering.style,
         keep_tracks=rendering.keep_tracks,
+        manual=manual_tracks(rendering, fps),
         keep_audio=rendering.keep_audio,
         start_s=rendering.start_s,
         end_s=rendering.end_s,
@@ -120,6 +163,11 @@ def render(
         store=store,
         save_tracks=save_tracks if store is None else None,
     )
+
+
+def _video_fps(src: Path) -> float:
+    """The frame rate the engine counts frames with (the same fallback as it uses)."""
+    return probe(src, tools=engine_config.tools(), limits=engine_config.limits()).fps or 25.0
 
 
 def _picture_format(src: Path) -> PictureFormat:
