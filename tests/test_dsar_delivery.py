@@ -194,7 +194,7 @@ def test_purge_waits_for_the_newest_link_then_deletes_the_files(
     assert not zip_path.exists() and not letter_path.exists()
     assert not PendingFileDeletion.objects.exists()
     entry = steps(ticket)[-1]
-    assert entry.is_system and entry.kind == "erasure"
+    assert entry.is_system and entry.kind == "purge"
     assert f"Answer package {package.pk} deleted ({ticket.reference}-answer.zip, {ticket.reference}-letter.pdf)" in (
         entry.message
     )

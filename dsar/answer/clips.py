@@ -116,7 +116,7 @@ def answer_item_bounds(
             "before": before,
             "after": _clip_text(new),
         }
-        record_step(ticket, actor=actor, verb="answer_bounds", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_bounds", kind=TimelineKind.ANSWER, message=message, ip=ip)
     return new
 
 
@@ -143,7 +143,7 @@ def answer_item_include(
             else _("Footage answer: %(clip)s left out. Reason: %(reason)s")
         )
         message = template % {"clip": _clip_text(item), "reason": reason}
-        record_step(ticket, actor=actor, verb="answer_include", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_include", kind=TimelineKind.ANSWER, message=message, ip=ip)
     return item
 
 
@@ -177,7 +177,7 @@ def answer_camera_drop(
             "Footage answer: %(camera)s left out (%(count)s clips). Reason: %(reason)s",
             len(choice.dropped_items),
         ) % {"camera": camera.name, "count": len(choice.dropped_items), "reason": reason}
-        record_step(ticket, actor=actor, verb="answer_camera_drop", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_camera_drop", kind=TimelineKind.ANSWER, message=message, ip=ip)
     return len(choice.dropped_items)
 
 
@@ -202,7 +202,7 @@ def answer_camera_add(*, actor: Any, request: DataSubjectRequest, camera: Camera
             "Footage answer: %(camera)s added (%(count)s clips brought back).",
             count,
         ) % {"camera": camera.name, "count": count}
-        record_step(ticket, actor=actor, verb="answer_camera_add", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_camera_add", kind=TimelineKind.ANSWER, message=message, ip=ip)
         return answer_search_request(actor=actor, request=ticket, ip=ip, cameras=choices)
 
 
@@ -253,7 +253,7 @@ def answer_detect_request(*, actor: Any, request: DataSubjectRequest, ip: str | 
             "Footage answer: finding people in %(count)s clips.",
             len(jobs),
         ) % {"count": len(jobs)}
-        record_step(ticket, actor=actor, verb="answer_detect", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_detect", kind=TimelineKind.ANSWER, message=message, ip=ip)
     return jobs
 
 

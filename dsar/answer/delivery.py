@@ -55,8 +55,8 @@ MAX_LINK_DAYS = 90
 CODE_DIGITS = 8
 # The timeline has no kind of its own for delivery yet: links and downloads are the
 # letters of this step, the purge an erasure.
-DELIVERY_KIND = TimelineKind.LETTER
-PURGE_KIND = TimelineKind.ERASURE
+DELIVERY_KIND = TimelineKind.DELIVERY
+PURGE_KIND = TimelineKind.PURGE
 USER_AGENT_LENGTH = 300
 
 

@@ -62,7 +62,7 @@ FINAL_MODE = RedactionMode.BLUR
 FINAL_SHAPE = RedactionShape.ELLIPSE
 # Share of the job's progress bar taken by rendering the clips (the rest: letter and zip).
 RENDER_SHARE = 85
-PACKAGE_KIND_TIMELINE = TimelineKind.LETTER
+PACKAGE_KIND_TIMELINE = TimelineKind.ANSWER
 
 Progress = Callable[..., None]
 

@@ -68,7 +68,7 @@ def package_purge(package: ResponsePackage, *, actor: Any, reason: str) -> list[
     package.letter = ""
     package.purged_at = timezone.now()
     package.save(update_fields=["file", "letter", "purged_at"])
-    record_step(package.request, actor=actor, verb="package_purge", kind=TimelineKind.ERASURE, message=reason)
+    record_step(package.request, actor=actor, verb="package_purge", kind=TimelineKind.PURGE, message=reason)
     return files
 
 

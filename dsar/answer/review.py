@@ -291,7 +291,7 @@ def _changed(
     item.reviewed_at = timezone.now()
     item.save()
     message = _("Review of %(clip)s: %(change)s.") % {"clip": item_label(item), "change": change}
-    record_step(ticket, actor=actor, verb=verb, kind=TimelineKind.EDITED, message=message, ip=ip)
+    record_step(ticket, actor=actor, verb=verb, kind=TimelineKind.ANSWER, message=message, ip=ip)
     withdraw_submission(ticket, actor=actor, ip=ip)
 
 
@@ -301,7 +301,7 @@ def withdraw_submission(ticket: DataSubjectRequest, *, actor: Any, ip: str | Non
     deleted, _rows = ResponseReview.objects.filter(request=ticket, approved_at__isnull=True).delete()
     if deleted:
         message = _("Submission for approval withdrawn: the review changed after it was submitted.")
-        record_step(ticket, actor=actor, verb="answer_withdraw", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_withdraw", kind=TimelineKind.ANSWER, message=message, ip=ip)
     return bool(deleted)
 
 

@@ -157,7 +157,7 @@ def answer_search_request(
         )
         names = ", ".join(choice.camera.name for choice in searched)
         message = _("Footage search started on %(cameras)s.") % {"cameras": names}
-        record_step(ticket, actor=actor, verb="answer_search", kind=TimelineKind.EDITED, message=message, ip=ip)
+        record_step(ticket, actor=actor, verb="answer_search", kind=TimelineKind.ANSWER, message=message, ip=ip)
     return job
 
 
@@ -204,7 +204,7 @@ def answer_search_run(
             windows=[{"id": w.pk, "start": w.start.isoformat(), "end": w.end.isoformat()} for w in windows],
             gaps=tally.gaps,
         )
-        record_step(ticket, actor=actor, verb="answer_search_done", kind=TimelineKind.EDITED,
+        record_step(ticket, actor=actor, verb="answer_search_done", kind=TimelineKind.ANSWER,
                     message=_summary(tally))  # fmt: skip
     return search
 

@@ -253,6 +253,9 @@ class TimelineKind(models.TextChoices):
     DECISION = "decision", _("Decision")
     ERASURE = "erasure", _("Footage erased")
     REMINDER = "reminder", _("Reminder")
+    ANSWER = "answer", _("Footage answer")
+    DELIVERY = "delivery", _("Delivery")
+    PURGE = "purge", _("Files deleted")
 
 
 class TimelineEntry(models.Model):

@@ -95,7 +95,7 @@ ACTIONS = {
         Action("verify", gettext_lazy("Mark the identity as verified"), (Status.RECEIVED, Status.IDENTITY_PENDING),
                _note(services.dsar_verify_identity), gettext_lazy("Identity verified."), text=NOTE),
         Action("start_search", gettext_lazy("Start the footage search"), (Status.VERIFIED,),
-               _plain(services.dsar_start_search), gettext_lazy("Search started.")),
+               _plain(services.dsar_start_search), gettext_lazy("Search started."), not_kind=RequestKind.ACCESS),
         Action("send_to_review", gettext_lazy("Send to review"), (Status.SEARCHING,),
                _plain(services.dsar_send_to_review), gettext_lazy("Sent to review.")),
         Action("approve", gettext_lazy("Approve"), (Status.IN_REVIEW,), _approve,
