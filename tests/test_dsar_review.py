@@ -485,3 +485,17 @@ def test_the_missed_face_check_shows_frames_of_the_whole_preview(
     video = client.get(reverse("dsar:answer_preview_video", args=[real_item.request_id, real_item.pk, copy.pk]))
     assert video.status_code == 200 and video["Content-Type"] == "video/mp4"
     assert len(events("footage.view", real_item.clip)) == 1
+
+
+def test_a_detection_finished_since_the_search_page_is_picked_up_by_the_review(
+    real_item: ResponseItem, handler: Any, client: Client
+) -> None:
+    linked = real_item.track_set
+    assert linked is not None
+    Clip.objects.filter(pk=real_item.clip_id).update(sha256=linked.source_sha256)  # as the cut leaves it
+    ResponseItem.objects.filter(pk=real_item.pk).update(track_set=None)
+    logged_in(client, handler)
+    page = client.get(review_url(real_item)).content.decode()
+    real_item.refresh_from_db()
+    assert real_item.track_set == linked
+    assert "have not been found yet" not in page

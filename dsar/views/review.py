@@ -28,6 +28,7 @@ from compliance.access import client_ip
 from dsar.access import access_ticket
 from dsar.answer import preview
 from dsar.answer.approval import answer_approve, answer_review, answer_submit, approval_refusal, included_items
+from dsar.answer.clips import answer_link_track_sets
 from dsar.answer.review import (
     EDITABLE,
     item_problems,
@@ -121,6 +122,7 @@ def _attempt(request: HttpRequest, done: str, step: Any) -> None:
 @require_safe
 def answer_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket(request, pk)
+    answer_link_track_sets(ticket)  # detections finished since the search page was last seen
     cards = [_card(request, ticket, item) for item in included_items(ticket)]
     review = answer_review(ticket)
     context = {

@@ -10,7 +10,9 @@
   if (!notice || running() === 0) {
     return;
   }
-  document.body.addEventListener("htmx:afterSwap", function () {
+  // After the settle, not the swap: while settling, htmx gives the new box the old one's
+  // classes (same id), so at "afterSwap" a finished job still reads as running.
+  document.body.addEventListener("htmx:afterSettle", function () {
     if (running() === 0) {
       notice.hidden = false;
     }
