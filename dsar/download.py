@@ -100,15 +100,23 @@ def _count(request: HttpRequest) -> int:
         return 1
 
 
-@public_page
-@require_http_methods(["GET", "HEAD", "POST"])
-def link_page(request: HttpRequest, token: str) -> HttpResponse:
+def _active_link(request: HttpRequest, token: str) -> DeliveryLink | HttpResponse:
+    """The link of this token if it still works; else the page that says why not."""
     link = delivery_link_find(token)
     if link is None:
         return _unknown(request)
     state = link_state(link)
     if state != LinkState.ACTIVE:
         return _gone(request, state)
+    return link
+
+
+@public_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_page(request: HttpRequest, token: str) -> HttpResponse:
+    link = _active_link(request, token)
+    if isinstance(link, HttpResponse):
+        return link
     if link.code_hash and not _unlocked(request, link):
         return _code_page(request, link, token)
     package = link.package
@@ -161,12 +169,9 @@ def file_download(request: HttpRequest, token: str, which: str) -> HttpResponseB
 
     A button (POST), not a link: mail scanners and link previews follow links, and must
     neither spend a single-use link nor appear on the ticket as the requester."""
-    link = delivery_link_find(token)
-    if link is None:
-        return _unknown(request)
-    state = link_state(link)
-    if state != LinkState.ACTIVE:
-        return _gone(request, state)
+    link = _active_link(request, token)
+    if isinstance(link, HttpResponse):
+        return link
     if link.code_hash and not _unlocked(request, link):
         return redirect("dsar_download:link", token=token)
     file = next((file for file in package_files(link.package) if file.which == which), None)
