@@ -20,7 +20,7 @@ from dsar.services import DsarError, dsar_approve, dsar_send_to_review
 from tests.conftest import PASSWORD
 from tests.support.dsar import steps
 from tests.support.footage import logged_in
-from tests.test_dsar_review import box, decide_all, make_clip, make_item, searching_ticket
+from tests.support.review import box, decide_all, make_clip, make_item, searching_ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vault_key", "media_dirs")]
 
