@@ -17,7 +17,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -41,8 +40,8 @@ from dsar.answer.delivery import (
     package_files,
 )
 from dsar.models import DeliveryLink
+from dsar.ratelimit import RATE_WINDOW_SECONDS, hourly_count
 
-RATE_WINDOW_SECONDS = 3600
 UNLOCKED = "dsar_download_unlocked"  # session key: the links whose code this browser gave
 
 View = Callable[..., HttpResponseBase]
@@ -90,14 +89,7 @@ def public_page(view: View) -> View:
 
 
 def _count(request: HttpRequest) -> int:
-    """Count this request against its address's hour; the hour starts with the first."""
-    key = f"dsar-download:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        return 1
+    return hourly_count("dsar-download", request)
 
 
 def _active_link(request: HttpRequest, token: str) -> DeliveryLink | HttpResponse:

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from compliance.models import IdentityClock, Organisation
 from compliance.vault import VaultError
 from dsar.models import Channel, DataSubjectRequest
 from dsar.public_forms import HONEYPOT, STAMP, BaseWindowFormSet, IntakeForm, WindowFormSet, form_stamp
+from dsar.ratelimit import RATE_WINDOW_SECONDS, hourly_count, hourly_used
 from dsar.services import DsarError, dsar_create
 from dsar.services.photo import MAX_PHOTO_BYTES
 
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 ACK_SALT = "dsar.public.acknowledgement"
 # Long enough to reload or bookmark the page after sending; the e-mail keeps the reference.
 ACK_MAX_AGE_SECONDS = 7 * 24 * 3600
-RATE_WINDOW_SECONDS = 3600
+RATE_SCOPE = "dsar-public-form"
 # The text fields of the form, beyond the photo; a larger body is refused before it is read.
 FORM_OVERHEAD_BYTES = 1024 * 1024
 
@@ -203,25 +203,14 @@ def send_acknowledgement(ticket: DataSubjectRequest, email: str) -> bool:
     return True
 
 
-def _rate_key(request: HttpRequest) -> str:
-    return f"dsar-public-form:{client_ip(request) or 'unknown'}"
-
-
 def submissions_left(request: HttpRequest) -> int:
     """How many more forms this address may send in the current hour."""
-    return int(settings.DSAR_PUBLIC_REQUESTS_PER_HOUR) - int(cache.get(_rate_key(request), 0))
+    return int(settings.DSAR_PUBLIC_REQUESTS_PER_HOUR) - hourly_used(RATE_SCOPE, request)
 
 
 def count_submission(request: HttpRequest) -> None:
-    """Count a form that was taken or refused as automated (corrected typos do not count).
-
-    The hour starts with the first counted form; the cache forgets the count after it."""
-    key = _rate_key(request)
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+    """Count a form that was taken or refused as automated (corrected typos do not count)."""
+    hourly_count(RATE_SCOPE, request)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

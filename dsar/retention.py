@@ -47,11 +47,8 @@ class ClosedRequests:
 
     category: str = RetentionCategory.CLOSED_DSARS
 
-    def _cutoff(self, now: datetime) -> tuple[datetime | None, dict[str, object]]:
-        return category_cutoff(self.category, now)
-
     def expired(self, now: datetime) -> Iterator[Item]:
-        limit, snapshot = self._cutoff(now)
+        limit, snapshot = category_cutoff(self.category, now)
         if limit is None:
             return
         tickets = DataSubjectRequest.objects.filter(status__in=FINAL_STATUSES, closed_at__lt=limit).order_by("pk")
@@ -68,7 +65,7 @@ class ClosedRequests:
             )
 
     def delete(self, item: Item, now: datetime) -> Item | None:
-        limit, _snapshot = self._cutoff(now)
+        limit, _snapshot = category_cutoff(self.category, now)
         if limit is None:
             return None
         ticket = DataSubjectRequest.objects.select_for_update().filter(pk=item.pk).first()

@@ -24,11 +24,8 @@ BLOCK = 10_000  # entries per certificate line
 class AccessLogEntries:
     category: str = RetentionCategory.ACCESS_LOG
 
-    def _cutoff(self, now: datetime) -> tuple[datetime | None, dict[str, object]]:
-        return category_cutoff(self.category, now)
-
     def expired(self, now: datetime) -> Iterator[Item]:
-        limit, snapshot = self._cutoff(now)
+        limit, snapshot = category_cutoff(self.category, now)
         if limit is None:
             return
         first = AccessLogHead.objects.get(pk=1).pruned_seq + 1
@@ -46,7 +43,7 @@ class AccessLogEntries:
             )
 
     def delete(self, item: Item, now: datetime) -> Item | None:
-        limit, _snapshot = self._cutoff(now)
+        limit, _snapshot = category_cutoff(self.category, now)
         if limit is None:
             return None
         removed = prune_access_log(through_seq=item.pk, older_than=limit)

@@ -14,11 +14,8 @@ from compliance.retention.registry import Item
 class JobRecords:
     category: str = RetentionCategory.JOB_RECORDS
 
-    def _cutoff(self, now: datetime) -> tuple[datetime | None, dict[str, object]]:
-        return category_cutoff(self.category, now)
-
     def expired(self, now: datetime) -> Iterator[Item]:
-        limit, snapshot = self._cutoff(now)
+        limit, snapshot = category_cutoff(self.category, now)
         if limit is None:
             return
         rows = JobRun.objects.filter(finished_at__lt=limit).exclude(status__in=ACTIVE_STATUSES).order_by("pk")
@@ -34,7 +31,7 @@ class JobRecords:
             )
 
     def delete(self, item: Item, now: datetime) -> Item | None:
-        limit, _snapshot = self._cutoff(now)
+        limit, _snapshot = category_cutoff(self.category, now)
         if limit is None:
             return None
         job = JobRun.objects.select_for_update().filter(pk=item.pk, finished_at__lt=limit).first()

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compliance.models import Organisation
-from dsar.answer.retention import package_holds
+from dsar.answer.retention import package_holds, package_purge
 from dsar.deadlines import deadline_moment
 from dsar.models import DeliveryLink, Download, ResponsePackage, Status, TimelineKind
 from dsar.services.common import (
@@ -56,7 +56,6 @@ CODE_DIGITS = 8
 # The timeline has no kind of its own for delivery yet: links and downloads are the
 # letters of this step, the purge an erasure.
 DELIVERY_KIND = TimelineKind.DELIVERY
-PURGE_KIND = TimelineKind.PURGE
 USER_AGENT_LENGTH = 300
 
 
@@ -279,20 +278,15 @@ def purge_expired_packages(now: datetime | None = None) -> int:
             last = package.links.aggregate(last=Max("expires_at"))["last"]
             if package.purged_at is not None or last is None or last >= now or package_holds(package):
                 continue
-            _purge(package, now, last)
+            _purge(package, last)
             purged += 1
     return purged
 
 
-def _purge(package: ResponsePackage, now: datetime, last_expiry: datetime) -> None:
+def _purge(package: ResponsePackage, last_expiry: datetime) -> None:
     names = [PurePath(str(field.name)).name for field in (package.file, package.letter) if field]
-    for field in (package.file, package.letter):
-        delete_file_after_commit(str(field.name or ""))
-    package.file = ""
-    package.letter = ""
-    package.purged_at = now
-    package.save(update_fields=["file", "letter", "purged_at"])
     message = _("Answer package %(package)s deleted (%(files)s): its last link expired on %(date)s.") % {
         "package": package.pk, "files": ", ".join(names) or "—", "date": show_date(local_date(last_expiry)),
     }  # fmt: skip
-    record_step(package.request, actor=None, verb="package_purge", kind=PURGE_KIND, message=message)
+    for file in package_purge(package, actor=None, reason=message):
+        delete_file_after_commit(file["path"])

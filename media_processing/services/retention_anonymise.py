@@ -11,7 +11,6 @@ to be removed by the next sweep; after it, only the original waits for removal.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -29,6 +28,7 @@ from compliance.models import PendingFileDeletion, RetentionAction, RetentionCat
 from compliance.retention.policies import effective_policies
 from compliance.retention.registry import Item, Summary, count_items
 from media_processing import engine_config
+from media_processing.engine.hashing import sha256_file
 from media_processing.engine.probe import probe
 from media_processing.engine.redaction import RenderStyle
 from media_processing.models import Clip, ClipStatus, Recording, RecordingKind, RecordingStatus
@@ -76,14 +76,6 @@ def _end(footage: Recording | Clip) -> datetime | None:
 
 def _model(item: Item) -> type[Recording] | type[Clip]:
     return Clip if item.model == "media_processing.clip" else Recording
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _verify(rendered: Path, *, picture: bool) -> None:
@@ -190,7 +182,7 @@ class AnonymisedFootage:
         item.size = sum(row.size or 0 for row in (footage, *derived))
         stored = Path(default_storage.path(name))
         footage.file.name = name
-        footage.sha256 = _sha256(stored)
+        footage.sha256 = sha256_file(stored)
         footage.size = stored.stat().st_size
         footage.redaction = record
         footage.save(update_fields=["file", "sha256", "size", "redaction"])
