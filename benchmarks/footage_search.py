@@ -56,20 +56,33 @@ def fill() -> None:
         ignore_conflicts=True,
     )
     table = Recording._meta.db_table
+    # Every other column takes the value an ordinary ready recording has, so the insert
+    # stays valid as the model grows.
+    template = Recording(
+        kind="video",
+        duration_seconds=300,
+        file="recordings/bench.mp4",
+        original_name="bench.mp4",
+        container="mp4",
+        video_codec="h264",
+        status=RecordingStatus.READY,
+        source="folder",
+        created_at=EPOCH,
+    )
+    varying = {"id", "camera", "start", "end"}
+    fields = [f for f in Recording._meta.concrete_fields if f.name not in varying]
+    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {table} (camera_id, kind, start, "end", duration_seconds, file, original_name,
-                original_sha256, sha256, container, video_codec, audio_codec, has_audio, metadata_removed,
-                masks_applied, cropped, status, error, error_code, source, incoming_path, import_folder,
-                quarantine_path, created_at)
-            SELECT c.id, 'video', %s + n * interval '5 minutes', %s + (n + 1) * interval '5 minutes', 300,
-                'recordings/bench.mp4', 'bench.mp4', '', '', 'mp4', 'h264', '', false, '[]',
-                false, false, 'ready', '', '', 'folder', '', '', '', now()
+            INSERT INTO {table} (camera_id, start, "end", {columns})
+            SELECT c.id, %s + n * interval '5 minutes', %s + (n + 1) * interval '5 minutes',
+                {", ".join(["%s"] * len(fields))}
             FROM {Camera._meta.db_table} c, generate_series(0, %s) AS n
             WHERE c.name LIKE 'bench-%%'
             """,
-            [EPOCH, EPOCH, PER_CAMERA - 1],
+            [EPOCH, EPOCH, *values, PER_CAMERA - 1],
         )
         cursor.execute(f"ANALYZE {table}")
 

@@ -118,6 +118,9 @@ MIGRATION_DATA = (
     ("dsar.migrations.0002_role_permissions", "grant_roles"),
     ("dsar.migrations.0006_approve_permission", "grant_approval"),
     ("dpia.migrations.0002_role_permissions", "grant_roles"),
+    ("dpia.migrations.0004_workflow_permissions", "grant_roles"),
+    ("dpia.migrations.0005_default_template", "load_template"),
+    ("dpia.migrations.0006_safeguard_catalogue", "load_safeguards"),
 )
 
 

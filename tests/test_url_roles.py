@@ -20,6 +20,7 @@ from dsar.answer.delivery import token_hash
 from dsar.models import DataSubjectRequest, DeliveryLink, ResponsePackage
 from dsar.public import acknowledgement_token
 from media_processing.models import Clip, RedactedCopy, TrackSet
+from tests.support.dpia import make_assessment
 from tests.support.footage import make_camera, make_recording
 
 ROLES = ("dpo", "handler", "admin_role", "auditor", "outsider", "anonymous")
@@ -37,6 +38,7 @@ REDACT = ("dpo", "handler")  # media_processing.redact_footage
 RETENTION_MANAGE = ("dpo", "admin_role")  # compliance.manage_retention
 DSAR_VIEW = ("dpo", "handler", "auditor")  # dsar.view_dsar
 DSAR_HANDLE = ("dpo", "handler")  # dsar.handle_dsar
+DPIA_VIEW = ("dpo", "admin_role", "auditor")  # dpia.view_dpia
 
 # URL name -> (method, expected answer per role)
 EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -140,6 +142,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "dsar:disclosure_add": ("GET", only(DSAR_HANDLE)),
     "dsar:disclosure_edit": ("GET", only(DSAR_HANDLE)),
     "dpia:index": ("GET", only(("dpo", "admin_role", "auditor"))),
+    "dpia:assessment": ("GET", only(DPIA_VIEW, refused=404)),
     # The API takes tokens only, never the session cookie: everyone without a token gets 401.
     "api:cameras": ("GET", dict.fromkeys(ROLES, 401)),
     "api:recording_upload": ("POST", dict.fromkeys(ROLES, 401)),
@@ -247,9 +250,15 @@ def url_for(name: str, users: dict[str, Any]) -> str:
         return package_url(name)
     if name.startswith("dsar_download:"):
         return download_url(name)
+    if name.startswith("dpia:") and "<dpia_ref:reference>" in dict(ALL_URLS)[name]:
+        return dpia_url(name)
     if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
         return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
+
+
+def dpia_url(name: str) -> str:
+    return reverse(name, kwargs={"reference": make_assessment().reference})
 
 
 def public_request() -> DataSubjectRequest:

@@ -11,6 +11,8 @@ class Rights(models.Model):
         permissions = (
             ("view_dpia", _("Can view impact assessments")),
             ("edit_dpia", _("Can edit impact assessments")),
+            ("evaluate_dpia", _("Can evaluate impact assessments")),
+            ("sign_dpia", _("Can give the DPO opinion and sign off impact assessments")),
         )
 
     def __str__(self) -> str:

@@ -1,0 +1,5 @@
+"""Routes of this part of the DPIA app."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
