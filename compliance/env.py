@@ -39,6 +39,20 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_fraction(name: str, default: float) -> float:
+    """A number strictly between 0 and 1, such as a detection threshold."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number between 0 and 1, not {raw!r}.") from None
+    if not 0 < value < 1:
+        raise ImproperlyConfigured(f"{name} must be between 0 and 1 (exclusive), not {value}.")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from compliance.env import env_bool, env_int, env_list, env_str
+from compliance.env import env_bool, env_fraction, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("OBSCURA_DATA_DIR", str(BASE_DIR / "var")))
@@ -182,6 +182,9 @@ FACE_MODEL_PATH = env_str("OBSCURA_FACE_MODEL", "")
 FACE_MODEL_SHA256 = env_str(
     "OBSCURA_FACE_MODEL_SHA256", "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc"
 )
+# The face score above which a face is covered. Lower finds more faces and covers more
+# that are not faces; impact assessments record it and notice when it changes.
+FACE_THRESHOLD = env_fraction("OBSCURA_FACE_THRESHOLD", 0.2)
 
 # Ingestion. Files beyond these limits are refused with a reason, before any decoding.
 MAX_FILE_BYTES = env_int("OBSCURA_MAX_FILE_MB", 20 * 1024, minimum=1) * 1024 * 1024

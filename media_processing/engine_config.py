@@ -35,8 +35,20 @@ def detectors() -> list[Detector]:
     faces = CenterFace(
         model_path=Path(settings.FACE_MODEL_PATH) if settings.FACE_MODEL_PATH else None,
         expected_sha256=settings.FACE_MODEL_SHA256,
+        threshold=settings.FACE_THRESHOLD,
     )
     return [faces, *build_detectors(faces=False, plates=True)]
+
+
+def detector_facts() -> dict[str, str]:
+    """What detects people in the footage, as an impact assessment records it."""
+    model = Path(settings.FACE_MODEL_PATH).name if settings.FACE_MODEL_PATH else "centerface.onnx"
+    return {
+        "face_model": model,
+        "face_model_sha256": settings.FACE_MODEL_SHA256,
+        "face_threshold": f"{settings.FACE_THRESHOLD:g}",
+        "plate_detector": "OpenCV Haar cascade (haarcascade_russian_plate_number)",
+    }
 
 
 def media_root() -> Path:
