@@ -13,3 +13,10 @@ class DpiaConfig(AppConfig):
 
         # Before any URLconf is read: the view modules' routes use `<dpia_ref:reference>`.
         register_converter(ReferenceConverter, "dpia_ref")
+
+        from compliance.panels import register_panel
+        from dpia import receivers
+        from dpia.views.living import dashboard_panel
+
+        receivers.connect()
+        register_panel("dpia", template="dpia/_dashboard_panel.html", provider=dashboard_panel)

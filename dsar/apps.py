@@ -7,10 +7,12 @@ class DsarConfig(AppConfig):
     verbose_name = _("Data subject requests")
 
     def ready(self) -> None:
+        from compliance.effort import register_effort_source
         from compliance.organisation import organisation_changed
         from compliance.retention.registry import register
         from compliance.vault import register_purpose
         from dsar.answer.retention import AnswerPackages
+        from dsar.effort import dsar_effort
         from dsar.retention import ClosedRequests
         from dsar.services.calendar import recompute_open_deadlines
         from dsar.services.identity import PURPOSES
@@ -20,3 +22,4 @@ class DsarConfig(AppConfig):
         register(ClosedRequests())
         register(AnswerPackages())
         organisation_changed.connect(recompute_open_deadlines, dispatch_uid="dsar.recompute_open_deadlines")
+        register_effort_source("dsar", dsar_effort)

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from compliance.jobs import start_job
 from compliance.models import DeletionCertificate, LegalHold, RetentionPolicy
+from dpia.models import Safeguard
+from dpia.services.screening import screening_create
 from dsar.answer.delivery import token_hash
 from dsar.models import DataSubjectRequest, DeliveryLink, ResponsePackage
 from dsar.public import acknowledgement_token
 from media_processing.models import Clip, RedactedCopy, TrackSet
-from tests.support.dpia import make_assessment
+from tests.support.dpia import make_assessment, newest, template
 from tests.support.footage import make_camera, make_recording
 
 ROLES = ("dpo", "handler", "admin_role", "auditor", "outsider", "anonymous")
@@ -39,6 +41,17 @@ RETENTION_MANAGE = ("dpo", "admin_role")  # compliance.manage_retention
 DSAR_VIEW = ("dpo", "handler", "auditor")  # dsar.view_dsar
 DSAR_HANDLE = ("dpo", "handler")  # dsar.handle_dsar
 DPIA_VIEW = ("dpo", "admin_role", "auditor")  # dpia.view_dpia
+DPIA_EDIT = ("dpo", "admin_role")  # dpia.edit_dpia
+DPIA_EVALUATE = ("dpo", "admin_role")  # dpia.evaluate_dpia
+DPIA_SIGN = ("dpo",)  # dpia.sign_dpia
+
+
+def dpia_only(allowed: tuple[str, ...], status: int = 200) -> dict[str, Any]:
+    """An assessment's page: 404 for those who may not see assessments, 403 for viewers without the right."""
+    return {role: status if role in allowed else 403 if role in DPIA_VIEW else 404 for role in ROLES[:-1]} | {
+        "anonymous": LOGIN
+    }
+
 
 # URL name -> (method, expected answer per role)
 EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
@@ -142,7 +155,65 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     "dsar:disclosure_add": ("GET", only(DSAR_HANDLE)),
     "dsar:disclosure_edit": ("GET", only(DSAR_HANDLE)),
     "dpia:index": ("GET", only(("dpo", "admin_role", "auditor"))),
-    "dpia:assessment": ("GET", only(DPIA_VIEW, refused=404)),
+    "dpia:screenings": ("GET", only(DPIA_VIEW)),
+    "dpia:screening_new": ("GET", only(DPIA_EDIT)),
+    "dpia:screening": ("GET", only(DPIA_VIEW, refused=404)),
+    "dpia:screening_start": ("POST", dpia_only(DPIA_EDIT, 302)),
+    "dpia:safeguards": ("GET", only(DPIA_VIEW)),
+    "dpia:safeguard_new": ("GET", only(DPIA_EDIT)),
+    "dpia:safeguard_edit": ("GET", only(DPIA_EDIT)),
+    "dpia:templates": ("GET", only(DPIA_VIEW)),
+    "dpia:template_new": ("GET", only(DPIA_EDIT)),
+    "dpia:template": ("GET", only(DPIA_VIEW)),
+    "dpia:template_default": ("POST", only(DPIA_EDIT, status=302)),
+    "dpia:import": ("GET", only(DPIA_EDIT)),
+    "dpia:effort": ("GET", only(DPIA_VIEW)),
+    **{
+        f"dpia:{name}": ("GET", dpia_only(DPIA_VIEW))
+        for name in (
+            "assessment",
+            "questionnaire",
+            "questionnaire_section",
+            "flow_map",
+            "legal_basis",
+            "risks",
+            "risk_edit",
+            "measure_edit",
+            "evaluation",
+            "versions",
+            "version",
+            "version_diff",
+            "report_pdf",
+            "export_json",
+        )
+    },
+    **{
+        f"dpia:{name}": ("GET", dpia_only(DPIA_EDIT))
+        for name in ("flow_stage_edit", "flow_system_edit", "purpose_edit", "risk_add", "measure_add")
+    },
+    # Empty forms: shown again with their errors.
+    **{f"dpia:{name}": ("POST", dpia_only(DPIA_EDIT)) for name in ("flow_stage_add", "flow_system_add", "purpose_add")},
+    **{
+        f"dpia:{name}": ("POST", dpia_only(DPIA_EDIT, 302))
+        for name in (
+            "flow_stage_remove",
+            "flow_stage_move",
+            "flow_system_remove",
+            "purpose_remove",
+            "risk_remove",
+            "risks_from_catalogue",
+            "measure_remove",
+            "version_submit",
+            "version_new",
+            "review_schedule",
+            "drift_check",
+        )
+    },
+    **{f"dpia:{name}": ("POST", dpia_only(DPIA_EVALUATE, 302)) for name in ("section_evaluate", "version_return")},
+    **{
+        f"dpia:{name}": ("POST", dpia_only(DPIA_SIGN, 302))
+        for name in ("version_opinion", "version_approve", "version_reject", "reviewed")
+    },
     # The API takes tokens only, never the session cookie: everyone without a token gets 401.
     "api:cameras": ("GET", dict.fromkeys(ROLES, 401)),
     "api:recording_upload": ("POST", dict.fromkeys(ROLES, 401)),
@@ -252,13 +323,42 @@ def url_for(name: str, users: dict[str, Any]) -> str:
         return download_url(name)
     if name.startswith("dpia:") and "<dpia_ref:reference>" in dict(ALL_URLS)[name]:
         return dpia_url(name)
+    if name.startswith("dpia:") and "<int:pk>" in dict(ALL_URLS)[name]:
+        return reverse(name, kwargs={"pk": dpia_pk(name)})
     if name.startswith("media_processing:") and "<int:pk>" in dict(ALL_URLS)[name]:
         return reverse(name, kwargs={"pk": footage_pk(name)})
     return reverse(name)
 
 
 def dpia_url(name: str) -> str:
-    return reverse(name, kwargs={"reference": make_assessment().reference})
+    assessment = make_assessment()
+    version = newest(assessment)
+    route = dict(ALL_URLS)[name]
+    kwargs: dict[str, Any] = {"reference": assessment.reference}
+    if "<int:pk>" in route:
+        rows = {
+            "flow_stage": version.stages.first,
+            "flow_system": lambda: version.stages.get(kind="storage").systems.first(),
+            "purpose": version.purposes.first,
+            "risk": version.risks.first,
+            "measure": version.measures.first,
+        }
+        row = next(rows[prefix]() for prefix in rows if name.startswith(f"dpia:{prefix}"))
+        assert row is not None, f"the test assessment has no row for {name}"
+        kwargs["pk"] = row.pk
+    if "<slug:section>" in route:
+        kwargs["section"] = "context"
+    if "<int:number>" in route:
+        kwargs["number"] = version.number
+    return reverse(name, kwargs=kwargs)
+
+
+def dpia_pk(name: str) -> int:
+    if name.startswith("dpia:screening"):
+        return screening_create(actor=None, title="Shop", cameras=[], answers={}).pk
+    if name == "dpia:safeguard_edit":
+        return Safeguard.objects.first().pk  # type: ignore[union-attr]
+    return template().pk
 
 
 def public_request() -> DataSubjectRequest:

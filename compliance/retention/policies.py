@@ -9,6 +9,7 @@ from django.db import transaction
 
 from compliance.access_log import record_access
 from compliance.models import RetentionAction, RetentionPolicy
+from compliance.signals import announce_configuration_change
 
 
 def effective_policies(category: str) -> tuple[RetentionPolicy | None, dict[int, RetentionPolicy]]:
@@ -51,6 +52,7 @@ def retention_policy_save(
         scope = f"camera {policy.camera_id}" if policy.camera_id else "all cameras"
         reason = f"{policy.category} ({scope}): {old or 'none'} -> {_values(policy)}"
         record_access(actor=actor, action="retention.policy_change", target=policy, reason=reason, ip=ip)
+        announce_configuration_change(sender=RetentionPolicy, what="retention_policy")
     return policy
 
 
@@ -67,3 +69,4 @@ def retention_policy_delete(*, policy: RetentionPolicy, actor: Any, ip: str | No
             ip=ip,
         )
         policy.delete()
+        announce_configuration_change(sender=RetentionPolicy, what="retention_policy")

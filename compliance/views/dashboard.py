@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from compliance.disk import disk_low, media_disk_usage
 from compliance.models import AccessEvent, JobRun, Organisation
+from compliance.panels import dashboard_panels
 from compliance.roles import ROLE_LABELS, user_roles
 from dsar.views.metrics import dashboard_panel
 
@@ -28,6 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "disk_low": user.has_perm("compliance.manage_retention") and disk_low(),
         "min_free_mb": settings.MIN_FREE_DISK_MB,
         "dsar": dashboard_panel(user),
+        "panels": dashboard_panels(user),
     }
     if user.has_perm("compliance.view_accessevent"):
         week_ago = timezone.now() - timedelta(days=7)

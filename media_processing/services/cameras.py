@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.access_log import record_access
+from compliance.signals import announce_configuration_change
 from media_processing.models import Camera, Site
 
 UNASSIGNED_SITE = "Unassigned"
@@ -23,6 +24,7 @@ def camera_create(*, actor: Any, ip: str | None = None, **fields: Any) -> Camera
         camera.full_clean()
         camera.save()
         record_access(actor=actor, action="camera.create", target=camera, reason=_summary(fields), ip=ip)
+        announce_configuration_change(sender=Camera, what="camera")
     return camera
 
 
@@ -48,6 +50,7 @@ def camera_update(*, camera: Camera, actor: Any, ip: str | None = None, **fields
         camera.full_clean()
         camera.save()
         record_access(actor=actor, action="camera.update", target=camera, reason=_summary(changed), ip=ip)
+        announce_configuration_change(sender=Camera, what="camera")
     return camera
 
 
