@@ -115,9 +115,18 @@ def version_document(version: AssessmentVersion) -> dict[str, Any]:
             for e in version.evaluations.order_by("id")
         ],
         "validation": _pick(version, VALIDATION_FIELDS),
+        "submitted": _stamp(version.submitted_at, version.submitted_by),
+        "decided": _stamp(version.decided_at, version.decided_by),
         "cameras": sorted(assessment.cameras.values_list("name", flat=True)),
         "sites": sorted(assessment.sites.values_list("name", flat=True)),
     }
+
+
+def _stamp(at: Any, by: Any) -> dict[str, str] | None:
+    """Who took a step and when, kept in the document so a frozen snapshot says who signed."""
+    if at is None:
+        return None
+    return {"at": at.isoformat(), "by": by.get_username() if by is not None else ""}
 
 
 def document_restore(version: AssessmentVersion, document: dict[str, Any]) -> None:

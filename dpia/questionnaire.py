@@ -103,8 +103,10 @@ def clean_section_answers(
     """The section's answers read from a submitted form, and the error of each question that has one.
 
     Questions are read in order; one hidden by the answers before it (or by `others`, the
-    answers of the other sections) is dropped, and `required` holds only for questions asked.
-    Unanswered questions are left out of the answers.
+    answers of the other sections) is dropped. Unanswered questions are left out of the
+    answers; a required one is not an error here, so an author can save a section half
+    done: submission (`dpia.services.workflow`) refuses while a required question asked is
+    unanswered.
     """
     own = {question["key"] for question in section.get("questions", [])}
     known = {key: value for key, value in (others or {}).items() if key not in own}
@@ -121,8 +123,6 @@ def clean_section_answers(
             continue
         if answered(value):
             answers[key] = known[key] = value
-        elif question.get("required"):
-            errors[key] = _("This question needs an answer.")
     return answers, errors
 
 

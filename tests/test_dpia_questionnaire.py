@@ -180,7 +180,7 @@ def test_the_built_in_template_becomes_the_default_when_none_is() -> None:
 # Conditional questions ------------------------------------------------------------------
 
 
-def test_a_hidden_question_loses_its_answer_and_is_not_required() -> None:
+def test_a_hidden_question_loses_its_answer_and_a_half_done_section_saves() -> None:
     section = one_section(
         {"key": "signs", "label": "Signs?", "type": "yesno", "required": True},
         {
@@ -196,8 +196,9 @@ def test_a_hidden_question_loses_its_answer_and_is_not_required() -> None:
     answers, errors = clean_section_answers(section, form(signs="no", where="hall", deeper="kept?"))
     assert answers == {"signs": "no"} and errors == {}
 
+    # Required questions are enforced at submission, so an author can save and come back.
     answers, errors = clean_section_answers(section, form(signs="yes"))
-    assert errors == {"where": "This question needs an answer."}
+    assert answers == {"signs": "yes"} and errors == {}
 
     answers, errors = clean_section_answers(section, form(signs="yes", where="hall", deeper="stairs"))
     assert answers == {"signs": "yes", "where": "hall", "deeper": "stairs"} and errors == {}
@@ -285,15 +286,24 @@ def test_answering_a_section_through_the_page(client: Any, dpo: Any) -> None:
     assert response["Location"] == section_url(assessment, "risks")
 
 
-def test_a_missing_required_answer_keeps_what_was_typed_and_saves_nothing(client: Any, dpo: Any) -> None:
+def test_a_wrong_answer_keeps_what_was_typed_and_saves_nothing(client: Any, dpo: Any) -> None:
     assessment = make_assessment(actor=dpo)
-    response = logged_in(client, dpo).post(section_url(assessment, "context"), {"context_dpo": "Dora, dpo@example.org"})
+    response = logged_in(client, dpo).post(
+        section_url(assessment, "visual_ai"), {"visual_zones": "Entrance hall", "model_threshold": "a lot"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Nothing was saved" in html and "This question needs an answer." in html
-    assert 'href="#q-context_description"' in html
-    assert "Dora, dpo@example.org" in html
-    assert "context_dpo" not in newest(assessment).answers
+    assert "Nothing was saved" in html
+    assert 'href="#q-model_threshold"' in html
+    assert "Entrance hall" in html
+    assert "visual_zones" not in newest(assessment).answers
+
+
+def test_a_half_done_section_saves_and_the_required_question_waits_for_submission(client: Any, dpo: Any) -> None:
+    assessment = make_assessment(actor=dpo)
+    response = logged_in(client, dpo).post(section_url(assessment, "context"), {"context_dpo": "Dora, dpo@example.org"})
+    assert response.status_code == 302
+    assert newest(assessment).answers["context_dpo"] == "Dora, dpo@example.org"
 
 
 def test_the_section_links_to_its_parts_and_shows_the_ai_act_check(client: Any, dpo: Any) -> None:

@@ -3,10 +3,12 @@ record that every change writes (history, access log, effort) in the same transa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compliance.access_log import record_access
 from dpia.models import Assessment, AssessmentEvent, AssessmentVersion, EffortRole
@@ -34,8 +36,6 @@ def current_version(assessment: Assessment) -> AssessmentVersion:
 
 def require_draft(version: AssessmentVersion) -> None:
     """Only a draft is edited; submitted versions wait for their evaluation, decided ones are frozen."""
-    from django.utils.translation import gettext as _
-
     if not version.editable:
         raise DpiaError(
             _("Version %(number)s is %(status)s and can no longer be changed; start a new version to continue.")
@@ -73,3 +73,39 @@ def record_event(
     if log:
         record_access(actor=actor, action=f"dpia.{action}", target=assessment, reason=summary or action, ip=ip)
     return event
+
+
+Row = TypeVar("Row", bound=Model)
+
+
+def locked_draft(version: AssessmentVersion) -> AssessmentVersion:
+    """`version` freshly read under the assessment's lock; DpiaError unless it is a draft.
+
+    Every content edit calls it first, inside the change's transaction: a version
+    submitted meanwhile must not change under the evaluator.
+    """
+    lock(version.assessment)
+    version = AssessmentVersion.objects.select_related("assessment").get(pk=version.pk)
+    require_draft(version)
+    return version
+
+
+def refetch(rows: QuerySet[Row], pk: int) -> Row:
+    """The row read again under the lock: someone may have removed it since the page was shown."""
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise DpiaError(_("Someone removed this meanwhile; reload the page to see the assessment as it is now."))
+    return row
+
+
+def record_edit(version: AssessmentVersion, actor: Any, action: str, summary: str) -> None:
+    """The history entry of a content edit by an author (not in the access log: edits are many and small)."""
+    record_event(
+        version.assessment,
+        version=version,
+        actor=actor,
+        action=action,
+        summary=summary,
+        role=EffortRole.AUTHOR,
+        log=False,
+    )

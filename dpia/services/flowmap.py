@@ -7,61 +7,23 @@ submitted meanwhile must not change under the evaluator) and writes one history 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dpia.models import (
     AssessmentVersion,
     DataCategory,
-    EffortRole,
     FlowStage,
     FlowSystem,
     Location,
     StageKind,
     TransferSafeguard,
 )
-from dpia.services.common import DpiaError, lock, record_event, require_draft
-
-Row = TypeVar("Row", bound=Model)
-
-
-def locked_draft(version: AssessmentVersion) -> AssessmentVersion:
-    """`version` freshly read under the assessment's lock; DpiaError unless it is a draft.
-
-    Call inside the change's transaction.
-    """
-    lock(version.assessment)
-    version = AssessmentVersion.objects.select_related("assessment").get(pk=version.pk)
-    require_draft(version)
-    return version
-
-
-def refetch(rows: QuerySet[Row], pk: int) -> Row:
-    """The row read again under the lock: someone may have removed it since the page was shown.
-
-    (`locked_draft`, `refetch` and `record_edit` serve every content edit of a version.)
-    """
-    row = rows.filter(pk=pk).first()
-    if row is None:
-        raise DpiaError(_("Someone removed this meanwhile; reload the page to see the assessment as it is now."))
-    return row
-
-
-def record_edit(version: AssessmentVersion, actor: Any, action: str, summary: str) -> None:
-    """The history entry of a content edit by an author (not in the access log: edits are many and small)."""
-    record_event(
-        version.assessment,
-        version=version,
-        actor=actor,
-        action=action,
-        summary=summary,
-        role=EffortRole.AUTHOR,
-        log=False,
-    )
+from dpia.services.common import DpiaError, locked_draft, record_edit, refetch
 
 
 def _stage_values(kind: str, name: str) -> tuple[str, str]:

@@ -15,8 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from dpia.models import Art6Basis, Art9Condition, AssessmentVersion, Purpose
-from dpia.services.common import DpiaError
-from dpia.services.flowmap import locked_draft, record_edit, refetch
+from dpia.services.common import DpiaError, locked_draft, record_edit, refetch
 
 # The parts of the balancing test, in the order a DPO answers them.
 BALANCING_FIELDS = ("interest", "necessity", "balancing", "balancing_safeguards", "objection")

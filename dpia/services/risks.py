@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from dpia.document import RISK_FIELDS
 from dpia.feared_events import CATALOGUE
-from dpia.models import AssessmentVersion, EffortRole, Measure, MeasureStatus, Risk, RiskKind, Safeguard, Scale
+from dpia.models import AssessmentVersion, Measure, MeasureStatus, Risk, RiskKind, Safeguard, Scale
 from dpia.risk_catalogue import STAGES, catalogue_risk, scale_top
-from dpia.services.common import DpiaError, lock, record_event, require_draft
+from dpia.services.common import DpiaError, locked_draft, record_edit, refetch
 
 TEXT_FIELDS = ("title", "impacts", "threats", "sources", *(f"{stage}_justification" for stage in STAGES))
 ACTION_PLAN = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
@@ -42,12 +42,12 @@ def risk_add(
 ) -> Risk:
     """A new risk at the end of the list; `values` holds `dpia.document.RISK_FIELDS`."""
     with transaction.atomic():
-        version = _locked_draft(version)
+        version = locked_draft(version)
         data = risk_values(version, values)
         last = version.risks.aggregate(last=Max("order"))["last"]
         risk = Risk.objects.create(version=version, order=0 if last is None else last + 1, **data)
         risk.measures.set(_own(version, measures))
-        _record(version, actor, "risk_add", _("Risk “%(title)s” added.") % {"title": risk.title})
+        record_edit(version, actor, "risk_add", _("Risk “%(title)s” added.") % {"title": risk.title})
     return risk
 
 
@@ -56,24 +56,24 @@ def risk_update(
 ) -> Risk:
     """Change a risk's description and ratings (and, when given, the measures against it)."""
     with transaction.atomic():
-        version = _locked_draft(risk.version)
-        risk = _refetch(version.risks.all(), risk.pk)
+        version = locked_draft(risk.version)
+        risk = refetch(version.risks.all(), risk.pk)
         for field, value in risk_values(version, values).items():
             setattr(risk, field, value)
         risk.save()
         if measures is not None:
             risk.measures.set(_own(version, measures))
-        _record(version, actor, "risk_update", _("Risk “%(title)s” changed.") % {"title": risk.title})
+        record_edit(version, actor, "risk_update", _("Risk “%(title)s” changed.") % {"title": risk.title})
     return risk
 
 
 def risk_remove(*, risk: Risk, actor: Any) -> None:
     with transaction.atomic():
-        version = _locked_draft(risk.version)
-        risk = _refetch(version.risks.all(), risk.pk)
+        version = locked_draft(risk.version)
+        risk = refetch(version.risks.all(), risk.pk)
         title = risk.title
         risk.delete()
-        _record(version, actor, "risk_remove", _("Risk “%(title)s” removed.") % {"title": title})
+        record_edit(version, actor, "risk_remove", _("Risk “%(title)s” removed.") % {"title": title})
 
 
 def risks_add_from_catalogue(*, version: AssessmentVersion, actor: Any, kinds: Iterable[str]) -> list[Risk]:
@@ -88,7 +88,7 @@ def risks_add_from_catalogue(*, version: AssessmentVersion, actor: Any, kinds: I
     if unknown:
         raise DpiaError(_("These are not risks of the catalogue: %(kinds)s.") % {"kinds": ", ".join(unknown)})
     with transaction.atomic():
-        version = _locked_draft(version)
+        version = locked_draft(version)
         present = set(version.risks.values_list("kind", flat=True))
         last = version.risks.aggregate(last=Max("order"))["last"]
         order = 0 if last is None else last + 1
@@ -102,22 +102,24 @@ def risks_add_from_catalogue(*, version: AssessmentVersion, actor: Any, kinds: I
             order += 1
         if added:
             titles = ", ".join(f"“{risk.title}”" for risk in added)
-            _record(version, actor, "risk_add", _("Risks added from the catalogue: %(titles)s.") % {"titles": titles})
+            record_edit(
+                version, actor, "risk_add", _("Risks added from the catalogue: %(titles)s.") % {"titles": titles}
+            )
     return added
 
 
 def risk_measures_set(*, risk: Risk, actor: Any, measures: Iterable[Measure]) -> Risk:
     """The measures that address `risk`, replacing those linked before."""
     with transaction.atomic():
-        version = _locked_draft(risk.version)
-        risk = _refetch(version.risks.all(), risk.pk)
+        version = locked_draft(risk.version)
+        risk = refetch(version.risks.all(), risk.pk)
         own = _own(version, measures)
         risk.measures.set(own)
         summary = _("Measures against “%(title)s”: %(measures)s.") % {
             "title": risk.title,
             "measures": ", ".join(measure.title for measure in own) or _("none"),
         }
-        _record(version, actor, "risk_measures", summary)
+        record_edit(version, actor, "risk_measures", summary)
     return risk
 
 
@@ -179,10 +181,10 @@ def measure_add(
     into an empty title and description."""
     data = measure_values(values, safeguard)
     with transaction.atomic():
-        version = _locked_draft(version)
+        version = locked_draft(version)
         measure = Measure.objects.create(version=version, safeguard=safeguard, **data)
         measure.risks.set(_own(version, risks))
-        _record(version, actor, "measure_add", _("Measure “%(title)s” added.") % {"title": measure.title})
+        record_edit(version, actor, "measure_add", _("Measure “%(title)s” added.") % {"title": measure.title})
     return measure
 
 
@@ -197,25 +199,25 @@ def measure_update(
     """Change a measure (its catalogue safeguard is set to `safeguard`, None for none)."""
     data = measure_values(values, safeguard)
     with transaction.atomic():
-        version = _locked_draft(measure.version)
-        measure = _refetch(version.measures.all(), measure.pk)
+        version = locked_draft(measure.version)
+        measure = refetch(version.measures.all(), measure.pk)
         for field, value in data.items():
             setattr(measure, field, value)
         measure.safeguard = safeguard
         measure.save()
         if risks is not None:
             measure.risks.set(_own(version, risks))
-        _record(version, actor, "measure_update", _("Measure “%(title)s” changed.") % {"title": measure.title})
+        record_edit(version, actor, "measure_update", _("Measure “%(title)s” changed.") % {"title": measure.title})
     return measure
 
 
 def measure_remove(*, measure: Measure, actor: Any) -> None:
     with transaction.atomic():
-        version = _locked_draft(measure.version)
-        measure = _refetch(version.measures.all(), measure.pk)
+        version = locked_draft(measure.version)
+        measure = refetch(version.measures.all(), measure.pk)
         title = measure.title
         measure.delete()
-        _record(version, actor, "measure_remove", _("Measure “%(title)s” removed.") % {"title": title})
+        record_edit(version, actor, "measure_remove", _("Measure “%(title)s” removed.") % {"title": title})
 
 
 def measure_values(values: Mapping[str, Any], safeguard: Safeguard | None) -> dict[str, Any]:
@@ -264,31 +266,9 @@ def _date(value: Any) -> date | None:
 # Shared -----------------------------------------------------------------------------------
 
 
-def _locked_draft(version: AssessmentVersion) -> AssessmentVersion:
-    """`version` read again under the assessment's lock; DpiaError unless it is still a draft."""
-    lock(version.assessment)
-    version = AssessmentVersion.objects.select_related("assessment").get(pk=version.pk)
-    require_draft(version)
-    return version
-
-
-def _refetch(rows: Any, pk: int) -> Any:
-    row = rows.filter(pk=pk).first()
-    if row is None:
-        raise DpiaError(_("Someone removed this meanwhile; reload the page to see the assessment as it is now."))
-    return row
-
-
 def _own(version: AssessmentVersion, rows: Iterable[Any]) -> list[Any]:
     """`rows`, which must all belong to `version` (a form offers nothing else; a forged post might)."""
     rows = list(rows)
     if any(getattr(row, "version_id", None) != version.pk for row in rows):
         raise DpiaError(_("Only the measures and risks of this version can be linked."))
     return rows
-
-
-def _record(version: AssessmentVersion, actor: Any, action: str, summary: str) -> None:
-    record_event(
-        version.assessment, version=version, actor=actor, action=action, summary=summary, role=EffortRole.AUTHOR,
-        log=False,
-    )  # fmt: skip

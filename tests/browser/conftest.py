@@ -14,6 +14,7 @@ from typing import Any
 
 import django_rq
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.conftest import PASSWORD, database_env
@@ -120,3 +121,33 @@ def watch_for_errors(page: Page) -> list[str]:
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     return problems
+
+
+class Screenshots:
+    """Screenshots of each step: always under `folder`, and with OBSCURA_DOC_SCREENSHOTS=1
+    also under `docs`, where the guides show them."""
+
+    def __init__(self, folder: Path, docs: Path) -> None:
+        self.folder = folder
+        self.docs = docs
+        self.number = 0
+        self.for_docs = os.environ.get("OBSCURA_DOC_SCREENSHOTS") == "1"
+
+    def shot(self, page: Page, name: str) -> Path:
+        self.number += 1
+        path = self.folder / f"{self.number:02d}-{name}.png"
+        # Pictures below the fold load lazily; the full-page picture needs them all.
+        page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(image => image.loading = 'eager')")
+        page.wait_for_function("() => [...document.images].every(image => image.complete && image.naturalWidth > 0)")
+        page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
+        self.keep(path)
+        return path
+
+    def keep(self, path: Path) -> None:
+        """Copy a picture to the docs folder (when asked), in a palette that keeps it small."""
+        if not self.for_docs:
+            return
+        self.docs.mkdir(parents=True, exist_ok=True)
+        with Image.open(path) as picture:
+            small = picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+            small.save(self.docs / path.name, optimize=True)

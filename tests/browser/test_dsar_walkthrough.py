@@ -13,7 +13,6 @@ docs/images/dsar/, where docs/dsar.md shows them to handlers:
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -23,14 +22,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from compliance.models import JobRun, JobStatus, Organisation
 from dsar.models import DataSubjectRequest, Download, ResponseItem, Status
 from media_processing.engine.track_store import TrackStore
 from media_processing.models import ClipStatus
-from tests.browser.conftest import TIMEOUT_MS, Login, watch_for_errors
+from tests.browser.conftest import TIMEOUT_MS, Login, Screenshots, watch_for_errors
 from tests.support.footage import BRUSSELS, make_camera, make_recording
 from tests.support.media import ffmpeg, shared_folder
 from tests.support.workers import start_worker, stop_worker, wait_until
@@ -96,29 +94,6 @@ def new_context(browser: Browser, live_server: Any) -> Iterator[Any]:
         context.close()
 
 
-class Camera:
-    """Screenshots of each step: always under tmp_path, and for the docs on request."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.number = 0
-        self.for_docs = os.environ.get("OBSCURA_DOC_SCREENSHOTS") == "1"
-
-    def shot(self, page: Page, name: str) -> None:
-        self.number += 1
-        path = self.folder / f"{self.number:02d}-{name}.png"
-        # Pictures below the fold load lazily; the full-page picture needs them all.
-        page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(image => image.loading = 'eager')")
-        page.wait_for_function("() => [...document.images].every(image => image.complete && image.naturalWidth > 0)")
-        page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
-        if self.for_docs:
-            DOCS.mkdir(parents=True, exist_ok=True)
-            # A palette of 256 colours keeps the pictures in the repository small.
-            with Image.open(path) as picture:
-                small = picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-                small.save(DOCS / path.name, optimize=True)
-
-
 def local_input(moment: Any) -> str:
     return moment.astimezone(BRUSSELS).strftime("%Y-%m-%dT%H:%M")
 
@@ -149,7 +124,7 @@ def test_a_handler_answers_an_access_request_with_footage_through_the_pages(
     camera = make_camera("Entrance")
     filmed = (timezone.now() - timedelta(days=2)).astimezone(BRUSSELS).replace(hour=14, minute=0, second=20)
     make_recording(camera, filmed, SECONDS, source_file=entrance_video, width=640, height=338, fps=25.0)
-    screenshots = Camera(tmp_path)
+    screenshots = Screenshots(tmp_path, DOCS)
     page = new_context().new_page()
     problems = watch_for_errors(page)
 
