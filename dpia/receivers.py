@@ -5,6 +5,7 @@ Thin on purpose: the work is the same service the hourly cron runs.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -12,11 +13,22 @@ from django.db import transaction
 from compliance.signals import configuration_changed
 from dpia.living import check_all_assessments
 
+logger = logging.getLogger(__name__)
+
 
 def on_configuration_changed(sender: Any, **kwargs: Any) -> None:
     """A camera or retention policy changed: check the approved assessments right away,
     so the DPO sees "review needed" without waiting for the hourly run."""
-    transaction.on_commit(check_all_assessments)
+    transaction.on_commit(_check)
+
+
+def _check() -> None:
+    # The change itself is committed; a failing check must not turn it into an error
+    # page. The hourly run checks again.
+    try:
+        check_all_assessments()
+    except Exception:
+        logger.exception("Checking the impact assessments against the new configuration failed")
 
 
 def connect() -> None:

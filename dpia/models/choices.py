@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from media_processing.models import LegalBasis
+
 
 class Verdict(models.TextChoices):
     REQUIRED = "required", _("DPIA required")
@@ -51,13 +53,8 @@ class TransferSafeguard(models.TextChoices):
     DEROGATION = "derogation", _("Derogation for a specific situation — Art. 49")
 
 
-class Art6Basis(models.TextChoices):
-    CONSENT = "consent", _("Consent — Art. 6(1)(a)")
-    CONTRACT = "contract", _("Contract — Art. 6(1)(b)")
-    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation — Art. 6(1)(c)")
-    VITAL_INTERESTS = "vital_interests", _("Vital interests — Art. 6(1)(d)")
-    PUBLIC_TASK = "public_task", _("Public task — Art. 6(1)(e)")
-    LEGITIMATE_INTERESTS = "legitimate_interests", _("Legitimate interests — Art. 6(1)(f)")
+# The camera register and the assessment speak of the same Art. 6 bases.
+Art6Basis = LegalBasis
 
 
 class Art9Condition(models.TextChoices):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from dpia.models import Assessment, AssessmentVersion
-from dpia.services.common import current_version
+from dpia.services.common import DpiaError, current_version, require_draft
 
 # (URL name, label): the tabs of an assessment, in the order a DPO works through them.
 TABS = (
@@ -45,3 +46,13 @@ def assessment_context(
         "tabs": tabs(assessment, current),
         "can_edit": version.editable and request.user.has_perm("dpia.edit_dpia"),
     }
+
+
+def draft_or_message(request: HttpRequest, assessment: Assessment) -> bool:
+    """Whether the newest version is a draft; if not, the reason is shown to the user."""
+    try:
+        require_draft(current_version(assessment))
+    except DpiaError as error:
+        messages.error(request, error.message)
+        return False
+    return True

@@ -22,8 +22,8 @@ from dpia.forms.flowmap import StageForm, SystemForm
 from dpia.map_checks import map_findings, retention_limit_days
 from dpia.models import Assessment, DataCategory, FlowStage, FlowSystem
 from dpia.services import flowmap as services
-from dpia.services.common import DpiaError, current_version, require_draft
-from dpia.views.common import assessment_context
+from dpia.services.common import DpiaError, current_version
+from dpia.views.common import assessment_context, draft_or_message
 
 EDIT = "dpia.edit_dpia"
 
@@ -85,20 +85,10 @@ def _back(assessment: Assessment) -> HttpResponse:
     return redirect("dpia:flow_map", assessment.reference)
 
 
-def _editable(request: HttpRequest, assessment: Assessment) -> bool:
-    """Whether the newest version is a draft; if not, the reason is shown."""
-    try:
-        require_draft(current_version(assessment))
-    except DpiaError as error:
-        messages.error(request, error.message)
-        return False
-    return True
-
-
 @require_POST
 def flow_stage_add(request: HttpRequest, reference: str) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
-    if not _editable(request, assessment):
+    if not draft_or_message(request, assessment):
         return _back(assessment)
     form = StageForm(request.POST)
     if not form.is_valid():
@@ -115,7 +105,7 @@ def flow_stage_add(request: HttpRequest, reference: str) -> HttpResponse:
 def flow_stage_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     stage = _stage(assessment, pk)
-    if not _editable(request, assessment):
+    if not draft_or_message(request, assessment):
         return _back(assessment)
     form = StageForm(request.POST) if request.method == "POST" else StageForm.for_stage(stage)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +151,7 @@ def flow_stage_move(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 def flow_system_add(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     stage = _stage(assessment, pk)
-    if not _editable(request, assessment):
+    if not draft_or_message(request, assessment):
         return _back(assessment)
     form = SystemForm(request.POST, prefix=f"stage-{stage.pk}")
     if not form.is_valid():
@@ -178,7 +168,7 @@ def flow_system_add(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 def flow_system_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     system = _system(assessment, pk)
-    if not _editable(request, assessment):
+    if not draft_or_message(request, assessment):
         return _back(assessment)
     form = SystemForm(request.POST) if request.method == "POST" else SystemForm.for_system(system)
     if request.method == "POST" and form.is_valid():

@@ -21,8 +21,8 @@ from dpia.forms.legal import CAMERA_LIST, PurposeForm
 from dpia.map_checks import BIOMETRIC_WITHOUT_ART9, map_findings
 from dpia.models import Assessment, Purpose
 from dpia.services import legal as services
-from dpia.services.common import DpiaError, current_version, require_draft
-from dpia.views.common import assessment_context
+from dpia.services.common import DpiaError, current_version
+from dpia.views.common import assessment_context, draft_or_message
 
 EDIT = "dpia.edit_dpia"
 
@@ -65,20 +65,10 @@ def _back(assessment: Assessment) -> HttpResponse:
     return redirect("dpia:legal_basis", assessment.reference)
 
 
-def _editable(request: HttpRequest, assessment: Assessment) -> bool:
-    """Whether the newest version is a draft; if not, the reason is shown."""
-    try:
-        require_draft(current_version(assessment))
-    except DpiaError as error:
-        messages.error(request, error.message)
-        return False
-    return True
-
-
 @require_POST
 def purpose_add(request: HttpRequest, reference: str) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
-    if not _editable(request, assessment):
+    if not draft_or_message(request, assessment):
         return _back(assessment)
     form = PurposeForm(request.POST)
     if not form.is_valid():
@@ -95,7 +85,7 @@ def purpose_add(request: HttpRequest, reference: str) -> HttpResponse:
 def purpose_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     purpose = _purpose(assessment, pk)
-    if not _editable(request, assessment):
+    if not draft_or_message(request, assessment):
         return _back(assessment)
     form = PurposeForm(request.POST) if request.method == "POST" else PurposeForm.for_purpose(purpose)
     if request.method == "POST" and form.is_valid():
