@@ -19,7 +19,7 @@ from dpia.risk_catalogue import residual_high, risk_level, suggested_risks
 from dpia.services.assessments import version_start_next
 from dpia.services.common import DpiaError
 from dpia.services.risks import measure_add, risk_add, risk_update
-from tests.support.dpia import RISK, make_assessment, newest
+from tests.support.dpia import DOCUMENT, RISK, make_assessment, newest
 from tests.support.footage import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -416,3 +416,23 @@ def test_the_tab_uses_the_same_document_as_the_pdf(dpo: Any) -> None:
     document = version_document(version)
     assert document["risks"][0]["title"] == RATED["title"]
     assert cell_of(heatmap_svg(document, stage="before"), "R1") == ("3", "3", "high")
+
+
+def test_the_author_switches_to_the_three_by_three_scale_once_no_rating_uses_the_fourth_level(
+    client: Any, dpo: Any
+) -> None:
+    document = {**DOCUMENT, "risks": [{**RISK, "inherent_severity": 4}]}
+    assessment = make_assessment(actor=dpo, document=document)
+    client.force_login(dpo)
+    url = reverse("dpia:risk_scale", args=[assessment.reference])
+
+    page = client.post(url, {"scale": "three"}, follow=True).content.decode()
+    assert "have a rating above 3" in page and RISK["title"] in page
+    assert newest(assessment).scale == "four"
+
+    risk = newest(assessment).risks.get()
+    risk.inherent_severity = 3
+    risk.save()
+    page = client.post(url, {"scale": "three"}, follow=True).content.decode()
+    assert newest(assessment).scale == "three"
+    assert "Severe" in page and "Probable" in page  # the three-by-three words on the page

@@ -202,6 +202,7 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
             "purpose_remove",
             "risk_remove",
             "risks_from_catalogue",
+            "risk_scale",
             "measure_remove",
             "version_submit",
             "version_new",

@@ -24,10 +24,11 @@ from dpia.diagrams.heatmap import heatmap_svg, level_names
 from dpia.document import version_document
 from dpia.feared_events import CATALOGUE
 from dpia.forms.risks import CatalogueRisksForm, RiskForm
-from dpia.models import AssessmentVersion, Risk, Safeguard
+from dpia.models import AssessmentVersion, Risk, Safeguard, Scale
 from dpia.risk_catalogue import STAGES, level_labels, rated_level, residual_high
 from dpia.services.common import DpiaError
 from dpia.services.risks import risk_add, risk_remove, risk_update, risks_add_from_catalogue
+from dpia.services.scale import version_scale_set
 from dpia.views.common import assessment_context
 from dpia.views.measures import refuse_unless_draft
 from dpia.views.measures import urlpatterns as measure_urls
@@ -58,6 +59,7 @@ def risks(request: HttpRequest, reference: str) -> HttpResponse:
             ],
             "residual_high": residual_high(document),
             "catalogue_form": catalogue if kinds.choices else None,
+            "scales": Scale.choices,
         }
     )
     return render(request, "dpia/risks.html", context)
@@ -180,10 +182,28 @@ def risks_from_catalogue(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(TAB, reference)
 
 
+@require_POST
+def risk_scale(request: HttpRequest, reference: str) -> HttpResponse:
+    item = access_assessment(request.user, reference, "dpia.edit_dpia")
+    version = assessment_context(request, item, TAB)["version"]
+    try:
+        version = version_scale_set(version=version, scale=request.POST.get("scale", ""), actor=request.user)
+    except DpiaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Risks are rated on this scale now: %(scale)s. Check that each rating still says what you mean.")
+            % {"scale": version.get_scale_display()},
+        )
+    return redirect(TAB, reference)
+
+
 urlpatterns: list[URLPattern] = [
     path("<dpia_ref:reference>/risks/", risks, name="risks"),
     path("<dpia_ref:reference>/risks/add/", risk_add_view, name="risk_add"),
     path("<dpia_ref:reference>/risks/catalogue/", risks_from_catalogue, name="risks_from_catalogue"),
+    path("<dpia_ref:reference>/risks/scale/", risk_scale, name="risk_scale"),
     path("<dpia_ref:reference>/risks/<int:pk>/", risk_edit, name="risk_edit"),
     path("<dpia_ref:reference>/risks/<int:pk>/remove/", risk_remove_view, name="risk_remove"),
     *measure_urls,
