@@ -115,10 +115,10 @@ def test_the_effort_page_shows_dpia_and_dsar_figures(
     assert response.status_code == 200
     text = " ".join(response.content.decode().split()).replace("> <", "><")
     row = text.split("Shop cameras")[1].split("</tr>")[0]
-    assert "<td>1.5</td><td>0.0</td><td>0.5</td><td>2.0</td>" in row
+    assert "<td>1 h 30 min</td><td>0 min</td><td>30 min</td><td>2 h 00 min</td>" in row
     assert "Requests closed in the last 12 months</dt><dd>1</dd>" in text
     assert "3 days" in text
-    assert "0.0 hours" in text
+    assert "Median measured effort per request</dt><dd>2 min</dd>" in text
     assert "Jane" not in text and "hans" not in text
 
 
@@ -128,7 +128,7 @@ def test_the_overview_shows_the_assessments_own_effort(client: Any, dpo: Any) ->
     _edits(assessment, dpo, "evaluator", [0, 10, 20, 28])
     text = logged_in(client, dpo).get(reverse("dpia:assessment", args=[assessment.reference])).content.decode()
     assert "Time spent" in text
-    assert "<td>0.5</td>" in text
+    assert "<td>30 min</td>" in text
 
 
 @pytest.mark.django_db
