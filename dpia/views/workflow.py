@@ -33,8 +33,8 @@ NEXT_STEP = {
         "An evaluator, not the author, marks each section to correct, improvable or acceptable."
     ),
     VersionStatus.EVALUATED: gettext_lazy("The DPO gives an opinion, then approves or rejects the version."),
-    VersionStatus.APPROVED: gettext_lazy("Approved: this version is frozen. Start a new version to change anything."),
-    VersionStatus.REJECTED: gettext_lazy("Rejected: this version is frozen. Start a new version to continue the work."),
+    VersionStatus.APPROVED: gettext_lazy("This version is frozen. Start a new version to change anything."),
+    VersionStatus.REJECTED: gettext_lazy("This version is frozen. Start a new version to continue the work."),
 }
 
 
