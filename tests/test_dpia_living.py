@@ -289,3 +289,20 @@ def test_the_overview_lists_the_differences_and_checks_on_demand(client: Any, dp
 def test_an_auditor_may_not_run_the_check(client: Any, auditor: Any, covered: Assessment) -> None:
     response = logged_in(client, auditor).post(reverse("dpia:drift_check", args=[covered.reference]))
     assert response.status_code == 403
+
+
+def test_changing_what_an_approved_assessment_covers_is_a_difference_to_review(client: Any, dpo: Any) -> None:
+    entrance = make_camera("Entrance")
+    till = make_camera("Till")
+    assessment = make_assessment(actor=dpo, cameras=[entrance])
+    approve(assessment)
+    client.force_login(dpo)
+    url = reverse("dpia:assessment_scope", args=[assessment.reference])
+    assert "Entrance (Head office)" in client.get(url).content.decode()
+
+    page = client.post(url, {"cameras": [entrance.pk, till.pk]}, follow=True).content.decode()
+    assessment.refresh_from_db()
+    assert sorted(assessment.cameras.values_list("name", flat=True)) == ["Entrance", "Till"]
+    assert "review needed" in page and assessment.drift
+    assert "Till" in " ".join(difference["message"] for difference in assessment.drift)
+    assert assessment.events.filter(action="scope").exists()

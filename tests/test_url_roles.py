@@ -189,7 +189,14 @@ EXPECTED: dict[str, tuple[str, dict[str, Any]]] = {
     },
     **{
         f"dpia:{name}": ("GET", dpia_only(DPIA_EDIT))
-        for name in ("flow_stage_edit", "flow_system_edit", "purpose_edit", "risk_add", "measure_add")
+        for name in (
+            "flow_stage_edit",
+            "flow_system_edit",
+            "purpose_edit",
+            "risk_add",
+            "measure_add",
+            "assessment_scope",
+        )
     },
     # Empty forms: shown again with their errors.
     **{f"dpia:{name}": ("POST", dpia_only(DPIA_EDIT)) for name in ("flow_stage_add", "flow_system_add", "purpose_add")},

@@ -119,3 +119,46 @@ def version_start_next(*, assessment: Assessment, actor: Any, ip: str | None = N
 
 def _user(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def assessment_scope_set(
+    *,
+    assessment: Assessment,
+    actor: Any,
+    cameras: Iterable[Any],
+    sites: Iterable[Any],
+    policies: Iterable[Any],
+    ip: str | None = None,
+) -> Assessment:
+    """Change what the assessment covers.
+
+    Not part of a version: the coverage is what the living check compares with the
+    configuration, so after an approval a change shows as a difference to review.
+    """
+    cameras, sites, policies = list(cameras), list(sites), list(policies)
+    with transaction.atomic():
+        assessment = lock(assessment)
+        before = _scope(assessment)
+        assessment.cameras.set(cameras)
+        assessment.sites.set(sites)
+        assessment.retention_policies.set(policies)
+        after = _scope(assessment)
+        if before != after:
+            record_event(
+                assessment,
+                version=current_version(assessment),
+                actor=actor,
+                action="scope",
+                summary=_("Coverage changed: %(scope)s.") % {"scope": "; ".join(after)},
+                ip=ip,
+            )
+    return assessment
+
+
+def _scope(assessment: Assessment) -> list[str]:
+    return [
+        _("cameras: %(names)s") % {"names": ", ".join(sorted(c.name for c in assessment.cameras.all())) or "—"},
+        _("sites: %(names)s") % {"names": ", ".join(sorted(s.name for s in assessment.sites.all())) or "—"},
+        _("retention policies: %(names)s")
+        % {"names": ", ".join(sorted(str(p) for p in assessment.retention_policies.all())) or "—"},
+    ]
