@@ -351,7 +351,11 @@ def dpia_url(name: str) -> str:
             "risk": version.risks.first,
             "measure": version.measures.first,
         }
-        row = next(rows[prefix]() for prefix in rows if name.startswith(f"dpia:{prefix}"))
+        # Adding a system is done on its stage.
+        prefix = (
+            "flow_stage" if name == "dpia:flow_system_add" else next(p for p in rows if name.startswith(f"dpia:{p}"))
+        )
+        row = rows[prefix]()
         assert row is not None, f"the test assessment has no row for {name}"
         kwargs["pk"] = row.pk
     if "<slug:section>" in route:
