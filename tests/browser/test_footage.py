@@ -74,6 +74,8 @@ def test_admin_draws_a_privacy_mask_with_the_mouse(page: Page, admin_role: Any, 
     page.goto(f"/footage/cameras/{camera.pk}/")
     page.get_by_role("link", name="Privacy masks").click()
     expect(page.get_by_text("Masks apply to footage ingested from now on")).to_be_visible()
+    # The drawing tools appear once the editor's script has run; clicks before that are lost.
+    expect(page.get_by_role("button", name="Close polygon")).to_be_visible()
     box = page.locator("#mask-overlay").bounding_box()
     assert box is not None
     for x, y in ((0.1, 0.1), (0.5, 0.1), (0.5, 0.5)):

@@ -50,6 +50,8 @@ def open_editor(page: Page, login: Login, user: Any, camera: Camera) -> None:
     page.goto(f"/footage/cameras/{camera.pk}/")
     page.get_by_role("link", name="Privacy masks").click()
     expect(page.get_by_role("heading", level=1, name=f"Privacy masks of {camera.name}")).to_be_visible()
+    # The drawing tools appear once the editor's script has run; clicks before that are lost.
+    expect(page.get_by_role("button", name="Close polygon")).to_be_visible()
 
 
 def click_polygon(page: Page, points: list[Point]) -> None:
