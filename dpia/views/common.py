@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import HttpRequest
@@ -56,3 +57,17 @@ def draft_or_message(request: HttpRequest, assessment: Assessment) -> bool:
         messages.error(request, error.message)
         return False
     return True
+
+
+Done = TypeVar("Done")
+
+
+def attempt(request: HttpRequest, run: Callable[[], Done], success: Callable[[Done], str]) -> Done | None:
+    """Run one change; show the service's refusal, or `success(result)`, as the page's message."""
+    try:
+        result = run()
+    except DpiaError as error:
+        messages.error(request, error.message)
+        return None
+    messages.success(request, success(result))
+    return result

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -22,8 +21,8 @@ from dpia.forms.flowmap import StageForm, SystemForm
 from dpia.map_checks import map_findings, retention_limit_days
 from dpia.models import Assessment, DataCategory, FlowStage, FlowSystem
 from dpia.services import flowmap as services
-from dpia.services.common import DpiaError, current_version
-from dpia.views.common import assessment_context, draft_or_message
+from dpia.services.common import current_version
+from dpia.views.common import assessment_context, attempt, draft_or_message
 
 EDIT = "dpia.edit_dpia"
 
@@ -93,12 +92,11 @@ def flow_stage_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = StageForm(request.POST)
     if not form.is_valid():
         return _page(request, assessment, stage_form=form)
-    try:
-        stage = services.flow_stage_add(version=current_version(assessment), actor=request.user, **form.cleaned_data)
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Stage “%(name)s” added.") % {"name": stage.name})
+    attempt(
+        request,
+        lambda: services.flow_stage_add(version=current_version(assessment), actor=request.user, **form.cleaned_data),
+        lambda stage: _("Stage “%(name)s” added.") % {"name": stage.name},
+    )
     return _back(assessment)
 
 
@@ -109,12 +107,11 @@ def flow_stage_edit(request: HttpRequest, reference: str, pk: int) -> HttpRespon
         return _back(assessment)
     form = StageForm(request.POST) if request.method == "POST" else StageForm.for_stage(stage)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.flow_stage_update(stage=stage, actor=request.user, **form.cleaned_data)
-        except DpiaError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Stage saved."))
+        attempt(
+            request,
+            lambda: services.flow_stage_update(stage=stage, actor=request.user, **form.cleaned_data),
+            lambda done: _("Stage saved."),
+        )
         return _back(assessment)
     context = assessment_context(request, assessment, "dpia:flow_map")
     context.update({"stage": stage, "form": form})
@@ -125,12 +122,11 @@ def flow_stage_edit(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 def flow_stage_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     stage = _stage(assessment, pk)
-    try:
-        services.flow_stage_remove(stage=stage, actor=request.user)
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Stage “%(name)s” removed.") % {"name": stage.name})
+    attempt(
+        request,
+        lambda: services.flow_stage_remove(stage=stage, actor=request.user),
+        lambda done: _("Stage “%(name)s” removed.") % {"name": stage.name},
+    )
     return _back(assessment)
 
 
@@ -138,12 +134,11 @@ def flow_stage_remove(request: HttpRequest, reference: str, pk: int) -> HttpResp
 def flow_stage_move(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     stage = _stage(assessment, pk)
-    try:
-        services.flow_stage_move(stage=stage, actor=request.user, direction=request.POST.get("direction", ""))
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Stage “%(name)s” moved.") % {"name": stage.name})
+    attempt(
+        request,
+        lambda: services.flow_stage_move(stage=stage, actor=request.user, direction=request.POST.get("direction", "")),
+        lambda done: _("Stage “%(name)s” moved.") % {"name": stage.name},
+    )
     return _back(assessment)
 
 
@@ -156,12 +151,11 @@ def flow_system_add(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     form = SystemForm(request.POST, prefix=f"stage-{stage.pk}")
     if not form.is_valid():
         return _page(request, assessment, system_form=(stage.pk, form))
-    try:
-        system = services.flow_system_add(stage=stage, actor=request.user, **form.cleaned_data)
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("System “%(name)s” added.") % {"name": system.name})
+    attempt(
+        request,
+        lambda: services.flow_system_add(stage=stage, actor=request.user, **form.cleaned_data),
+        lambda system: _("System “%(name)s” added.") % {"name": system.name},
+    )
     return _back(assessment)
 
 
@@ -172,12 +166,11 @@ def flow_system_edit(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         return _back(assessment)
     form = SystemForm(request.POST) if request.method == "POST" else SystemForm.for_system(system)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.flow_system_update(system=system, actor=request.user, **form.cleaned_data)
-        except DpiaError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("System saved."))
+        attempt(
+            request,
+            lambda: services.flow_system_update(system=system, actor=request.user, **form.cleaned_data),
+            lambda done: _("System saved."),
+        )
         return _back(assessment)
     context = assessment_context(request, assessment, "dpia:flow_map")
     context.update({"system": system, "form": form})
@@ -188,12 +181,11 @@ def flow_system_edit(request: HttpRequest, reference: str, pk: int) -> HttpRespo
 def flow_system_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     system = _system(assessment, pk)
-    try:
-        services.flow_system_remove(system=system, actor=request.user)
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("System “%(name)s” removed.") % {"name": system.name})
+    attempt(
+        request,
+        lambda: services.flow_system_remove(system=system, actor=request.user),
+        lambda done: _("System “%(name)s” removed.") % {"name": system.name},
+    )
     return _back(assessment)
 
 

@@ -7,7 +7,6 @@ another assessment or of an older version answer 404.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +20,8 @@ from dpia.forms.legal import CAMERA_LIST, PurposeForm
 from dpia.map_checks import BIOMETRIC_WITHOUT_ART9, map_findings
 from dpia.models import Assessment, Purpose
 from dpia.services import legal as services
-from dpia.services.common import DpiaError, current_version
-from dpia.views.common import assessment_context, draft_or_message
+from dpia.services.common import current_version
+from dpia.views.common import assessment_context, attempt, draft_or_message
 
 EDIT = "dpia.edit_dpia"
 
@@ -73,12 +72,11 @@ def purpose_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = PurposeForm(request.POST)
     if not form.is_valid():
         return _page(request, assessment, form)
-    try:
-        services.purpose_add(version=current_version(assessment), actor=request.user, **form.cleaned_data)
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Purpose added."))
+    attempt(
+        request,
+        lambda: services.purpose_add(version=current_version(assessment), actor=request.user, **form.cleaned_data),
+        lambda done: _("Purpose added."),
+    )
     return _back(assessment)
 
 
@@ -89,12 +87,11 @@ def purpose_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         return _back(assessment)
     form = PurposeForm(request.POST) if request.method == "POST" else PurposeForm.for_purpose(purpose)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.purpose_update(purpose=purpose, actor=request.user, **form.cleaned_data)
-        except DpiaError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Purpose saved."))
+        attempt(
+            request,
+            lambda: services.purpose_update(purpose=purpose, actor=request.user, **form.cleaned_data),
+            lambda done: _("Purpose saved."),
+        )
         return _back(assessment)
     context = assessment_context(request, assessment, "dpia:legal_basis")
     context.update({"purpose": purpose, "form": form, **_cameras(assessment)})
@@ -105,12 +102,11 @@ def purpose_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 def purpose_remove(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assessment = access_assessment(request.user, reference, EDIT)
     purpose = _purpose(assessment, pk)
-    try:
-        services.purpose_remove(purpose=purpose, actor=request.user)
-    except DpiaError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Purpose removed."))
+    attempt(
+        request,
+        lambda: services.purpose_remove(purpose=purpose, actor=request.user),
+        lambda done: _("Purpose removed."),
+    )
     return _back(assessment)
 
 
