@@ -4,13 +4,31 @@ identity-clock policy)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from compliance.access_log import record_access
 from compliance.models import Organisation
+
+
+def organisation_zone() -> ZoneInfo:
+    """The organisation's time zone: jobs run without a request, so none is active there."""
+    return ZoneInfo(Organisation.current().time_zone)
+
+
+def local_date(moment: datetime) -> date:
+    """The organisation's local date at an aware moment (never the UTC date)."""
+    return moment.astimezone(organisation_zone()).date()
+
+
+def local_today(now: datetime | None = None) -> date:
+    return local_date(now or timezone.now())
+
 
 # Sent inside the saving transaction with `organisation`, `changed` (field names) and `actor`.
 organisation_changed = Signal()

@@ -6,24 +6,15 @@ person filmed or a requester, so a mailbox holds nothing from the footage or the
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.models import Organisation
 from dpia.models import Assessment
-
-
-def org_today(now: datetime | None = None) -> date:
-    """The organisation's local date (jobs run without a request, so no time zone is active)."""
-    return (now or timezone.now()).astimezone(ZoneInfo(Organisation.current().time_zone)).date()
 
 
 def dpo_addresses() -> list[str]:

@@ -20,8 +20,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from compliance.organisation import local_today
 from dpia.models import Assessment, AssessmentVersion, EffortRole, VersionStatus
-from dpia.notify import mail_dpo, org_today
+from dpia.notify import mail_dpo
 from dpia.services.common import DpiaError, lock, record_event
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def approved_version(assessment: Assessment) -> AssessmentVersion | None:
 
 def first_review(assessment: Assessment) -> None:
     """On approval (caller saves): the review clock starts again from today."""
-    assessment.next_review = org_today() + timedelta(days=assessment.review_interval_days)
+    assessment.next_review = local_today() + timedelta(days=assessment.review_interval_days)
     assessment.review_reminded_on = None
 
 
@@ -57,7 +58,7 @@ def assessment_review_schedule(
         raise DpiaError(
             _("Choose between 1 and %(max)d days between reviews (91 is quarterly).") % {"max": MAX_INTERVAL_DAYS}
         )
-    today = org_today()
+    today = local_today()
     next_review = next_review or today + timedelta(days=interval_days)
     if next_review < today:
         raise DpiaError(_("The next review cannot be in the past; choose today or a later date."))
@@ -100,7 +101,7 @@ def assessment_reviewed(*, assessment: Assessment, actor: Any, note: str, ip: st
                     "(or change the configuration back) instead of recording a review."
                 )
             )
-        assessment.next_review = org_today() + timedelta(days=assessment.review_interval_days)
+        assessment.next_review = local_today() + timedelta(days=assessment.review_interval_days)
         assessment.review_reminded_on = None
         assessment.save(update_fields=["next_review", "review_reminded_on"])
         record_event(
@@ -146,7 +147,7 @@ def _state(next_review: date, today: date) -> str:
 
 def send_review_reminders(now: datetime | None = None) -> int:
     """E-mail the reminders due now (hourly cron); returns how many assessments were reminded."""
-    today = org_today(now)
+    today = local_today(now)
     sent = 0
     due = Assessment.objects.filter(next_review__lte=today + timedelta(days=REMIND_BEFORE_DAYS))
     for pk in due.order_by("pk").values_list("pk", flat=True):

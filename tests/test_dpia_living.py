@@ -14,11 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from compliance.models import AccessEvent, Organisation, RetentionPolicy
+from compliance.organisation import local_today
 from compliance.retention.policies import retention_policy_delete, retention_policy_save
 from dpia.document import version_document
 from dpia.living import assessment_approved, assessment_check_drift, check_all_assessments, detect_drift
 from dpia.models import Assessment, AssessmentEvent, VersionStatus
-from dpia.notify import org_today
 from media_processing.models import Camera, Site
 from media_processing.services.cameras import camera_create, camera_update
 from tests.support.dpia import make_assessment, newest
@@ -91,7 +91,7 @@ def test_approval_writes_down_the_configuration(covered: Assessment, camera: Cam
     assert set(facts["detector"]) >= {"face_model", "face_model_sha256", "face_threshold"}
     assert covered.drift == []
     assert covered.next_review is not None
-    assert (covered.next_review - org_today()).days == 91
+    assert (covered.next_review - local_today()).days == 91
 
 
 def test_nothing_drifts_before_approval(camera: Camera) -> None:

@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import reverse
 
 from compliance.models import Organisation
+from compliance.organisation import local_today
 from dpia.models import Assessment, AssessmentEvent, EffortRole
-from dpia.notify import org_today
 from dpia.reviews import (
     assessment_review_schedule,
     assessment_reviewed,
@@ -62,12 +62,12 @@ def test_reminder_stages() -> None:
 
 
 def test_approval_sets_the_next_review_a_quarter_later(approved: Assessment) -> None:
-    assert approved.next_review == org_today() + timedelta(days=91)
+    assert approved.next_review == local_today() + timedelta(days=91)
     assert approved.review_interval_days == 91
 
 
 def test_schedule_moves_the_date_and_the_interval(approved: Assessment, dpo: Any) -> None:
-    day = org_today() + timedelta(days=10)
+    day = local_today() + timedelta(days=10)
     assessment_review_schedule(assessment=approved, next_review=day, interval_days=30, actor=dpo)
     approved.refresh_from_db()
     assert (approved.next_review, approved.review_interval_days) == (day, 30)
@@ -76,23 +76,23 @@ def test_schedule_moves_the_date_and_the_interval(approved: Assessment, dpo: Any
 
     assessment_review_schedule(assessment=approved, next_review=None, interval_days=182, actor=dpo)
     approved.refresh_from_db()
-    assert approved.next_review == org_today() + timedelta(days=182)
+    assert approved.next_review == local_today() + timedelta(days=182)
 
 
 def test_schedule_refuses_a_past_date_or_a_silly_interval(approved: Assessment, dpo: Any) -> None:
     with pytest.raises(DpiaError, match="cannot be in the past"):
         assessment_review_schedule(
-            assessment=approved, next_review=org_today() - timedelta(days=1), interval_days=91, actor=dpo
+            assessment=approved, next_review=local_today() - timedelta(days=1), interval_days=91, actor=dpo
         )
     with pytest.raises(DpiaError, match="between 1 and 1096 days"):
         assessment_review_schedule(assessment=approved, next_review=None, interval_days=0, actor=dpo)
 
 
 def test_a_review_done_moves_the_date_on(approved: Assessment, dpo: Any) -> None:
-    set_review(approved, org_today() - timedelta(days=3))
+    set_review(approved, local_today() - timedelta(days=3))
     assessment_reviewed(assessment=approved, actor=dpo, note="Cameras and retention unchanged.")
     approved.refresh_from_db()
-    assert approved.next_review == org_today() + timedelta(days=91)
+    assert approved.next_review == local_today() + timedelta(days=91)
     event = AssessmentEvent.objects.filter(assessment=approved, action="reviewed").get()
     assert event.role == EffortRole.DPO and event.actor == dpo
     assert "Cameras and retention unchanged." in event.summary
@@ -113,7 +113,7 @@ def test_a_review_needs_an_approved_version_a_note_and_no_drift(dpo: Any) -> Non
 
 
 def test_reminders_go_once_before_and_weekly_when_overdue(approved: Assessment) -> None:
-    due = org_today() + timedelta(days=40)
+    due = local_today() + timedelta(days=40)
     set_review(approved, due)
     assert run_on(due - timedelta(days=15)) == 0
     assert run_on(due - timedelta(days=14)) == 1
@@ -135,24 +135,24 @@ def test_reminders_go_once_before_and_weekly_when_overdue(approved: Assessment) 
 
 
 def test_a_new_date_starts_the_reminders_again(approved: Assessment, dpo: Any) -> None:
-    due = org_today() + timedelta(days=10)
+    due = local_today() + timedelta(days=10)
     set_review(approved, due)
-    assert run_on(org_today()) == 1
+    assert run_on(local_today()) == 1
     assessment_review_schedule(assessment=approved, next_review=due + timedelta(days=1), interval_days=91, actor=dpo)
-    assert run_on(org_today()) == 1
+    assert run_on(local_today()) == 1
     assert len(mail.outbox) == 2
 
 
 def test_assessments_without_a_date_are_not_reminded() -> None:
     make_assessment("Never approved")
-    assert run_on(org_today()) == 0
+    assert run_on(local_today()) == 0
     assert not mail.outbox
 
 
 def test_dashboard_lists_overdue_soon_and_drifted(client: Any, dpo: Any, approved: Assessment) -> None:
-    set_review(approved, org_today() - timedelta(days=2))
+    set_review(approved, local_today() - timedelta(days=2))
     soon = approve(make_assessment("Car park"))
-    set_review(soon, org_today() + timedelta(days=5))
+    set_review(soon, local_today() + timedelta(days=5))
     later = approve(make_assessment("Warehouse"))
     drifted = approve(make_assessment("Loading bay"))
     Assessment.objects.filter(pk=drifted.pk).update(
@@ -172,7 +172,7 @@ def test_dashboard_lists_overdue_soon_and_drifted(client: Any, dpo: Any, approve
 def test_dashboard_hides_the_panel_from_those_who_may_not_see_assessments(
     client: Any, handler: Any, approved: Assessment
 ) -> None:
-    set_review(approved, org_today() - timedelta(days=2))
+    set_review(approved, local_today() - timedelta(days=2))
     text = logged_in(client, handler).get(reverse("dashboard")).content.decode()
     assert approved.reference not in text and "Reviews overdue" not in text
 
@@ -180,7 +180,7 @@ def test_dashboard_hides_the_panel_from_those_who_may_not_see_assessments(
 def test_the_overview_form_schedules_and_records_a_review(client: Any, dpo: Any, approved: Assessment) -> None:
     browser = logged_in(client, dpo)
     page = reverse("dpia:assessment", args=[approved.reference])
-    day = org_today() + timedelta(days=20)
+    day = local_today() + timedelta(days=20)
     response = browser.post(
         reverse("dpia:review_schedule", args=[approved.reference]),
         {"next_review": day.isoformat(), "interval_days": "60"},
@@ -196,7 +196,7 @@ def test_the_overview_form_schedules_and_records_a_review(client: Any, dpo: Any,
     )
     assert "The review is recorded." in response.content.decode()
     approved.refresh_from_db()
-    assert approved.next_review == org_today() + timedelta(days=60)
+    assert approved.next_review == local_today() + timedelta(days=60)
 
     response = browser.post(
         reverse("dpia:review_schedule", args=[approved.reference]), {"interval_days": "0"}, follow=True

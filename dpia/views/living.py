@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from compliance.access import client_ip, require_perm
 from compliance.effort import effort_source
+from compliance.organisation import local_today
 from dpia.access import access_assessment
 from dpia.effort import effort_rows
 from dpia.living import assessment_check_drift
-from dpia.notify import org_today
 from dpia.reviews import MAX_INTERVAL_DAYS, assessment_review_schedule, assessment_reviewed, reviews_soon
 from dpia.selectors import review_needed, reviews_due
 from dpia.services.common import DpiaError
@@ -116,7 +116,7 @@ def dashboard_panel(user: Any) -> dict[str, Any] | None:
     """Assessments needing attention, for the main dashboard; None for those who may not see them."""
     if not user.has_perm("dpia.view_dpia"):
         return None
-    today = org_today()
+    today = local_today()
     return {
         "needing_review": review_needed(),
         "overdue": reviews_due(today),

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from compliance.access_log import record_access
 from compliance.models import Organisation, PendingFileDeletion
+from compliance.organisation import local_date, local_today
+from compliance.organisation import organisation_zone as zone
 from dsar.deadlines import Pause, clock_deadlines
 from dsar.models import DataSubjectRequest, Status, TimelineEntry
 
@@ -74,19 +75,6 @@ def record_step(
         actor=actor, action=f"dsar.{verb}", target=ticket, reason=f"{ticket.reference}: {audit or message}", ip=ip
     )
     return entry
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(Organisation.current().time_zone)
-
-
-def local_date(moment: datetime) -> date:
-    """The organisation's local date at an aware moment (never the UTC date)."""
-    return moment.astimezone(zone()).date()
-
-
-def local_today(now: datetime | None = None) -> date:
-    return local_date(now or timezone.now())
 
 
 def show_date(day: date) -> str:
